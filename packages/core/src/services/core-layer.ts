@@ -1,0 +1,53 @@
+import { Layer } from "effect"
+import type { ExecutorPlugin } from "../plugin/plugin"
+import { Plugins } from "../plugin/plugins"
+import { CredentialProviders } from "../secrets/credential-providers"
+import { SecretKey } from "../secrets/secret-key"
+import { type DatabaseConfig, databaseLayer } from "../storage/database"
+import { ConnectionsRepo } from "../storage/connections-repo"
+import { IntegrationsRepo } from "../storage/integrations-repo"
+import { PoliciesRepo } from "../storage/policies-repo"
+import { SecretsRepo } from "../storage/secrets-repo"
+import { ToolsRepo } from "../storage/tools-repo"
+import { Catalog } from "./catalog"
+import { Connections } from "./connections"
+import { Integrations } from "./integrations"
+import { Policies } from "./policies"
+
+export interface CoreConfig {
+  readonly database: DatabaseConfig
+  /** Where the default credential provider's key lives (mode 0600). */
+  readonly secretKeyFile: string
+  // Plugins carry handler layers with differing requirements; they are checked where they are served.
+  readonly plugins: ReadonlyArray<ExecutorPlugin<never, never> | ExecutorPlugin>
+}
+
+const services = Layer.mergeAll(
+  Catalog.DefaultWithoutDependencies,
+  Connections.DefaultWithoutDependencies,
+  Integrations.DefaultWithoutDependencies,
+  Policies.DefaultWithoutDependencies
+)
+
+const repos = Layer.mergeAll(
+  ConnectionsRepo.Default,
+  IntegrationsRepo.Default,
+  PoliciesRepo.Default,
+  SecretsRepo.Default,
+  ToolsRepo.Default
+)
+
+/**
+ * Every core service over one database: storage (migrated), repositories, the
+ * credential providers and the domain services. The SQL client is exported too,
+ * for health checks.
+ */
+export const coreLayer = (config: CoreConfig) =>
+  services.pipe(
+    Layer.provideMerge(Integrations.DefaultWithoutDependencies),
+    Layer.provideMerge(CredentialProviders.DefaultWithoutDependencies),
+    Layer.provideMerge(Policies.DefaultWithoutDependencies),
+    Layer.provideMerge(repos),
+    Layer.provideMerge(Layer.mergeAll(Plugins.layer(config.plugins), SecretKey.fromFile(config.secretKeyFile))),
+    Layer.provideMerge(databaseLayer(config.database))
+  )

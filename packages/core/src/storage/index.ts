@@ -1,0 +1,7 @@
+export * from "./connections-repo"
+export * from "./database"
+export * from "./integrations-repo"
+export * from "./migrations"
+export * from "./policies-repo"
+export * from "./secrets-repo"
+export * from "./tools-repo"

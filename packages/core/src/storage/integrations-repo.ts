@@ -1,0 +1,89 @@
+import { SqlClient } from "@effect/sql"
+import { Effect, Option, Schema } from "effect"
+import { AuthMethodDescriptor, type Integration } from "../domain/integration"
+import { BigIntColumn, decodeRows, FlagColumn, flag, JsonColumn, orDieStorage } from "./rows"
+
+/** An integration with the plugin's own configuration (never returned by core routes). */
+export interface IntegrationRecord extends Integration {
+  readonly config: unknown
+}
+
+const Row = Schema.Struct({
+  slug: Schema.String,
+  kind: Schema.String,
+  name: Schema.String,
+  description: Schema.String,
+  display_url: Schema.NullOr(Schema.String),
+  can_remove: FlagColumn,
+  can_refresh: FlagColumn,
+  auth_methods: JsonColumn(Schema.Array(AuthMethodDescriptor)),
+  config: JsonColumn(Schema.Unknown),
+  created_at: BigIntColumn,
+  updated_at: BigIntColumn
+})
+
+const toRecord = (row: typeof Row.Type): IntegrationRecord => ({
+  slug: row.slug,
+  kind: row.kind,
+  name: row.name,
+  description: row.description,
+  displayUrl: row.display_url,
+  canRemove: row.can_remove,
+  canRefresh: row.can_refresh,
+  authMethods: row.auth_methods,
+  config: row.config,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at
+})
+
+const decode = decodeRows(Row)
+const encodeAuth = Schema.encodeSync(JsonColumn(Schema.Array(AuthMethodDescriptor)))
+
+export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("executor/core/IntegrationsRepo", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+
+    const list = Effect.fn("IntegrationsRepo.list")(function* () {
+      const rows = yield* orDieStorage(sql`SELECT * FROM integrations ORDER BY slug`.pipe(Effect.flatMap(decode)))
+      return rows.map(toRecord)
+    })
+
+    const get = Effect.fn("IntegrationsRepo.get")(function* (slug: string) {
+      const rows = yield* orDieStorage(sql`SELECT * FROM integrations WHERE slug = ${slug}`.pipe(Effect.flatMap(decode)))
+      return Option.map(Option.fromNullable(rows[0]), toRecord)
+    })
+
+    const insert = Effect.fn("IntegrationsRepo.insert")(function* (record: IntegrationRecord) {
+      yield* orDieStorage(sql`INSERT INTO integrations ${sql.insert({
+        slug: record.slug,
+        kind: record.kind,
+        name: record.name,
+        description: record.description,
+        display_url: record.displayUrl,
+        can_remove: flag(record.canRemove),
+        can_refresh: flag(record.canRefresh),
+        auth_methods: encodeAuth(record.authMethods),
+        config: JSON.stringify(record.config ?? null),
+        created_at: record.createdAt,
+        updated_at: record.updatedAt
+      })}`)
+    })
+
+    const update = Effect.fn("IntegrationsRepo.update")(function* (record: IntegrationRecord) {
+      yield* orDieStorage(sql`UPDATE integrations SET ${sql.update({
+        name: record.name,
+        description: record.description,
+        display_url: record.displayUrl,
+        auth_methods: encodeAuth(record.authMethods),
+        config: JSON.stringify(record.config ?? null),
+        updated_at: record.updatedAt
+      })} WHERE slug = ${record.slug}`)
+    })
+
+    const remove = Effect.fn("IntegrationsRepo.remove")(function* (slug: string) {
+      yield* orDieStorage(sql`DELETE FROM integrations WHERE slug = ${slug}`)
+    })
+
+    return { list, get, insert, update, remove } as const
+  })
+}) {}
