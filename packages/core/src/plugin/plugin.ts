@@ -5,6 +5,7 @@ import type { Owner } from "../domain/ids"
 import type { IntegrationDetectionResult } from "../domain/integration"
 import type { ToolDefinition, ToolResult } from "../domain/tool"
 import type { CredentialValues } from "../secrets/credential-providers"
+import type { CoreServices } from "../services/core-layer"
 import type { IntegrationRecord } from "../storage/integrations-repo"
 
 /** What a tool source sees of the connection it serves. */
@@ -50,3 +51,6 @@ export interface ExecutorPlugin<Group extends HttpApiGroup.HttpApiGroup.Any = Ht
   readonly listTools: (input: ListToolsInput) => Effect.Effect<ReadonlyArray<ToolDefinition>, ToolDiscoveryError>
   readonly invokeTool: (input: InvokeToolInput) => Effect.Effect<ToolResult>
 }
+
+/** A plugin as the host holds it: its handlers may require any of the core services. */
+export type AnyPlugin = ExecutorPlugin<HttpApiGroup.HttpApiGroup.Any, CoreServices>

@@ -1,12 +1,12 @@
 import { Context, Layer } from "effect"
-import type { ExecutorPlugin } from "./plugin"
+import type { AnyPlugin } from "./plugin"
 
 /** The plugins loaded into this process, by id. */
 export class Plugins extends Context.Tag("executor/core/Plugins")<
   Plugins,
-  { readonly all: ReadonlyArray<ExecutorPlugin>; readonly byId: ReadonlyMap<string, ExecutorPlugin> }
+  { readonly all: ReadonlyArray<AnyPlugin>; readonly byId: ReadonlyMap<string, AnyPlugin> }
 >() {
-  static layer(plugins: ReadonlyArray<ExecutorPlugin>) {
+  static layer(plugins: ReadonlyArray<AnyPlugin>) {
     return Layer.succeed(Plugins, { all: plugins, byId: new Map(plugins.map((p) => [p.id, p])) })
   }
 }

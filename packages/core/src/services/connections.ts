@@ -190,7 +190,8 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
         })
         yield* tools.replaceForConnection(key, catalog)
       }).pipe(sql.withTransaction, Effect.orDie)
-      return yield* get(key)
+      // The row was written in the transaction above; not finding it now is a defect.
+      return yield* Effect.orDie(get(key))
     })
 
     const update = Effect.fn("Connections.update")(function* (key: ConnectionKey, patch: ConnectionPatch) {

@@ -1,5 +1,7 @@
+import type { SqlClient } from "@effect/sql"
 import { Layer } from "effect"
-import type { ExecutorPlugin } from "../plugin/plugin"
+import type { Authorization } from "../plugin/authorization"
+import type { AnyPlugin } from "../plugin/plugin"
 import { Plugins } from "../plugin/plugins"
 import { CredentialProviders } from "../secrets/credential-providers"
 import { SecretKey } from "../secrets/secret-key"
@@ -18,8 +20,7 @@ export interface CoreConfig {
   readonly database: DatabaseConfig
   /** Where the default credential provider's key lives (mode 0600). */
   readonly secretKeyFile: string
-  // Plugins carry handler layers with differing requirements; they are checked where they are served.
-  readonly plugins: ReadonlyArray<ExecutorPlugin<never, never> | ExecutorPlugin>
+  readonly plugins: ReadonlyArray<AnyPlugin>
 }
 
 const services = Layer.mergeAll(
@@ -51,3 +52,15 @@ export const coreLayer = (config: CoreConfig) =>
     Layer.provideMerge(Layer.mergeAll(Plugins.layer(config.plugins), SecretKey.fromFile(config.secretKeyFile))),
     Layer.provideMerge(databaseLayer(config.database))
   )
+
+/** What a plugin's handlers and tool sources may require. */
+export type CoreServices =
+  | Catalog
+  | Connections
+  | Integrations
+  | Policies
+  | CredentialProviders
+  | Plugins
+  | SecretKey
+  | SqlClient.SqlClient
+  | Authorization

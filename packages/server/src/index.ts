@@ -1,0 +1,3 @@
+export * from "./auth"
+export * from "./edge"
+export * from "./http-app"

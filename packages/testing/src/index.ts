@@ -1,0 +1,3 @@
+export * from "./fixture-plugin"
+export * from "./postgres"
+export * from "./server"

@@ -1,0 +1,44 @@
+import * as crypto from "node:crypto"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { NodeHttpServer } from "@effect/platform-node"
+import { type AnyPlugin, coreLayer, type DatabaseConfig } from "@executor/core"
+import { bearerTokenAuth, httpAppLayer } from "@executor/server"
+import { Effect, Layer, Redacted } from "effect"
+import { fixturePlugin } from "./fixture-plugin"
+
+export const TEST_TOKEN = "test-token-0123456789"
+
+export interface TestServerOptions {
+  readonly database: DatabaseConfig
+  readonly plugins?: ReadonlyArray<AnyPlugin>
+  readonly secretKeyFile?: string
+}
+
+/** A scratch directory removed when the scope closes. */
+export const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "executor-test-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+export const sqliteConfig = (dir: string): DatabaseConfig => ({ kind: "sqlite", filename: path.join(dir, "executor.db") })
+
+/**
+ * The real HTTP app on a random loopback port, with the fixture plugin loaded.
+ * Provides an `HttpClient` whose requests go to that server.
+ */
+export const testServerLayer = (options: TestServerOptions) =>
+  httpAppLayer({
+    plugins: options.plugins ?? [fixturePlugin],
+    auth: bearerTokenAuth(Redacted.make(TEST_TOKEN))
+  }).pipe(
+    Layer.provideMerge(
+      coreLayer({
+        database: options.database,
+        secretKeyFile: options.secretKeyFile ?? path.join(os.tmpdir(), `executor-key-${crypto.randomUUID()}`),
+        plugins: options.plugins ?? [fixturePlugin]
+      })
+    ),
+    Layer.provideMerge(NodeHttpServer.layerTest)
+  )
