@@ -1,0 +1,4 @@
+import { runCli } from "./main"
+
+// The plugins this build ships; the OpenAPI, GraphQL and MCP plugins join here.
+runCli([])

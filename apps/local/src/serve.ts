@@ -1,0 +1,68 @@
+import { createServer } from "node:http"
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { type AnyPlugin, coreLayer, type DatabaseConfig } from "@executor/core"
+import { bearerTokenAuth, httpAppLayer } from "@executor/server"
+import { Console, Context, Data, Effect, Layer, Redacted } from "effect"
+import { dataPaths, ensureDataDir, ensureToken } from "./data-dir"
+import { acquireDataDirLock } from "./lock"
+
+export interface ServeOptions {
+  readonly port: number
+  readonly dataDir: string
+  readonly plugins: ReadonlyArray<AnyPlugin>
+  /** A PostgreSQL URL instead of the embedded SQLite file. */
+  readonly databaseUrl?: string | undefined
+}
+
+/** A failure the CLI reports as one plain sentence and exit code 1. */
+export class StartupError extends Data.TaggedError("StartupError")<{ readonly message: string }> {}
+
+const HOST = "127.0.0.1"
+
+const takeLock = (lockFile: string, dataDir: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => acquireDataDirLock(lockFile, dataDir),
+      catch: (error) => new StartupError({ message: error instanceof Error ? error.message : String(error) })
+    }),
+    (release) => Effect.sync(release)
+  )
+
+const listenError = (port: number) => (error: unknown) =>
+  new StartupError({
+    message: String(error).includes("EADDRINUSE")
+      ? `Port ${port} on ${HOST} is already in use: choose another with --port or PORT`
+      : `The server could not start: ${String(error)}`
+  })
+
+/**
+ * Runs the daemon until interrupted: takes the data dir, opens (and migrates) the
+ * database, listens on loopback only, and prints where the token is.
+ */
+export const serve = (options: ServeOptions) =>
+  Effect.gen(function* () {
+    const paths = dataPaths(options.dataDir)
+    yield* Effect.try({
+      try: () => ensureDataDir(paths.dataDir),
+      catch: (error) => new StartupError({ message: `Cannot create the data dir ${paths.dataDir}: ${String(error)}` })
+    })
+    yield* takeLock(paths.lock, paths.dataDir)
+    const token = ensureToken(paths.token)
+    const database: DatabaseConfig = options.databaseUrl
+      ? { kind: "pg", url: Redacted.make(options.databaseUrl) }
+      : { kind: "sqlite", filename: paths.database }
+
+    const app = httpAppLayer({ plugins: options.plugins, auth: bearerTokenAuth(Redacted.make(token)) }).pipe(
+      Layer.provide(coreLayer({ database, secretKeyFile: paths.secretKey, plugins: options.plugins })),
+      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: HOST }))
+    )
+    const context = yield* Layer.build(app).pipe(Effect.mapError(listenError(options.port)))
+    const address = Context.get(context, HttpServer.HttpServer).address
+    const port = address._tag === "TcpAddress" ? address.port : options.port
+    const base = `http://${HOST}:${port}`
+    yield* Console.log(`Executor listening on ${base}/api (docs: ${base}/api/docs)`)
+    yield* Console.log(`Data dir: ${paths.dataDir}`)
+    yield* Console.log(`API token: in ${paths.token} (send it as "Authorization: Bearer <token>")`)
+    return yield* Effect.never
+  }).pipe(Effect.scoped)
