@@ -7,6 +7,7 @@ import { type AnyPlugin, coreLayer, type DatabaseConfig } from "@executor/core"
 import { bearerTokenAuth, httpAppLayer } from "@executor/server"
 import { Effect, Layer, Redacted } from "effect"
 import { fixturePlugin } from "./fixture-plugin"
+import { createTempDatabase } from "./postgres"
 
 export const TEST_TOKEN = "test-token-0123456789"
 
@@ -41,4 +42,30 @@ export const testServerLayer = (options: TestServerOptions) =>
       })
     ),
     Layer.provideMerge(NodeHttpServer.layerTest)
+  )
+
+export type Backend = "sqlite" | "postgres"
+
+export const BACKENDS: ReadonlyArray<Backend> = ["sqlite", "postgres"]
+
+/** A fresh, empty database of the given kind for the current scope. */
+export const tempDatabase = (backend: Backend, pgAdminUrl: string) =>
+  backend === "sqlite"
+    ? Effect.map(tempDir, sqliteConfig)
+    : Effect.map(
+        Effect.acquireRelease(
+          Effect.promise(() => createTempDatabase(pgAdminUrl)),
+          (db) => Effect.promise(() => db.drop())
+        ),
+        (db): DatabaseConfig => ({ kind: "pg", url: Redacted.make(db.url) })
+      )
+
+/** Core services (and the fixture plugin) over a fresh database of the given kind. */
+export const testCoreLayer = (backend: Backend, pgAdminUrl: string) =>
+  Layer.unwrapScoped(
+    Effect.gen(function* () {
+      const database = yield* tempDatabase(backend, pgAdminUrl)
+      const dir = yield* tempDir
+      return coreLayer({ database, secretKeyFile: path.join(dir, "secret.key"), plugins: [fixturePlugin] })
+    })
   )
