@@ -61,8 +61,12 @@ export const serve = (options: ServeOptions) =>
     const address = Context.get(context, HttpServer.HttpServer).address
     const port = address._tag === "TcpAddress" ? address.port : options.port
     const base = `http://${HOST}:${port}`
-    yield* Console.log(`Executor listening on ${base}/api (docs: ${base}/api/docs)`)
-    yield* Console.log(`Data dir: ${paths.dataDir}`)
-    yield* Console.log(`API token: in ${paths.token} (send it as "Authorization: Bearer <token>")`)
+    yield* Console.log(
+      [
+        `Data dir: ${paths.dataDir}`,
+        `API token: in ${paths.token} (send it as "Authorization: Bearer <token>")`,
+        `Executor listening on ${base}/api (docs: ${base}/api/docs)`
+      ].join("\n")
+    )
     return yield* Effect.never
   }).pipe(Effect.scoped)

@@ -86,3 +86,13 @@ export const createTempDatabase = async (adminUrl: string) => {
     }
   }
 }
+
+/** Drops the database `databaseUrl` points at, cutting its open connections (to simulate an outage). */
+export const dropDatabaseOf = async (adminUrl: string, databaseUrl: string) => {
+  const name = new URL(databaseUrl).pathname.slice(1)
+  if (!/^executor_test_[0-9a-f]+$/.test(name)) throw new Error(`refusing to drop ${name}: not a test database`)
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  await admin.end()
+}
