@@ -1,5 +1,5 @@
 import { type HttpApi, HttpApiClient, type HttpApiGroup, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Effect } from "effect"
+import type { Effect } from "effect"
 import { CoreApi } from "./api"
 
 export interface ClientOptions {

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Ref } from "effect"
 import { parseToolAddress } from "../domain/address"
 import { ToolNotFoundError } from "../domain/errors"
 import type { Owner } from "../domain/ids"
@@ -6,7 +6,6 @@ import { jsonSchemaToTypeScript } from "../domain/json-schema-ts"
 import { decide, type PolicySet } from "../domain/policy-resolve"
 import type { CatalogTool } from "../domain/tool"
 import { ToolsRepo } from "../storage/tools-repo"
-import { BUILTIN_SLUG } from "./builtin"
 import { builtinTools } from "./builtin-tools"
 import { Policies } from "./policies"
 
@@ -65,35 +64,64 @@ const definitionsOf = (schema: Readonly<Record<string, unknown>> | undefined): R
   return { ...pick(schema?.["$defs"]), ...pick(schema?.["definitions"]) }
 }
 
+const hasFilter = (q: ToolQuery) =>
+  q.integration !== undefined || q.owner !== undefined || q.connection !== undefined || (q.query ?? "").trim() !== ""
+
+/**
+ * The tool catalog: built-in tools plus every connection's stored tools, held in
+ * memory (sorted by address) and reloaded from storage after each write through
+ * `reload`. Reads never touch the database.
+ */
 export class Catalog extends Effect.Service<Catalog>()("executor/core/Catalog", {
   effect: Effect.gen(function* () {
     const repo = yield* ToolsRepo
     const policies = yield* Policies
 
-    const allTools = Effect.fn("Catalog.allTools")(function* (query: ToolQuery) {
-      const builtins = builtinTools.filter(
+    const load = Effect.map(repo.list({}), (stored) => ({
+      tools: stored,
+      byAddress: new Map<string, CatalogTool>([...builtinTools, ...stored].map((t) => [t.address, t]))
+    }))
+    const index = yield* Ref.make(yield* load)
+    // The JSON of the unfiltered list, for the catalog and policy set it was computed from.
+    const rendered = new Map<string, { tools: unknown; policies: PolicySet; json: string }>()
+
+    const reload = Effect.flatMap(load, (next) => Ref.set(index, next)).pipe(Effect.withSpan("Catalog.reload"))
+
+    const allTools = (query: ToolQuery, stored: ReadonlyArray<CatalogTool>) =>
+      [...builtinTools, ...stored].filter(
         (t) =>
-          (query.integration === undefined || query.integration === BUILTIN_SLUG) &&
+          (query.integration === undefined || query.integration === t.integration) &&
           (query.owner === undefined || query.owner === t.owner) &&
           (query.connection === undefined || query.connection === t.connection)
       )
-      const stored = query.integration === BUILTIN_SLUG ? [] : yield* repo.list(query)
-      return [...builtins, ...stored]
-    })
 
     const list = Effect.fn("Catalog.list")(function* (query: ToolQuery) {
       const set = yield* policies.current
+      const { tools } = yield* Ref.get(index)
       const terms = (query.query ?? "").toLowerCase().split(/\s+/).filter((t) => t.length > 0)
-      const visible = (yield* allTools(query)).filter(matchesQuery(terms)).filter(
+      const visible = allTools(query, tools).filter(matchesQuery(terms)).filter(
         (tool) => query.includeBlocked !== false || decide(set, tool.address, tool.requiresApproval).action !== "block"
       )
       return visible.map((tool) => summarize(tool, set, query.includeAnnotations === true))
     })
 
+    /** The list as JSON text; the unfiltered list is rendered once per catalog and policy change. */
+    const listJson = Effect.fn("Catalog.listJson")(function* (query: ToolQuery) {
+      if (hasFilter(query)) return JSON.stringify(yield* list(query))
+      const key = `${query.includeAnnotations === true}:${query.includeBlocked !== false}`
+      const set = yield* policies.current
+      const { tools } = yield* Ref.get(index)
+      const cached = rendered.get(key)
+      if (cached && cached.tools === tools && cached.policies === set) return cached.json
+      const json = JSON.stringify(yield* list(query))
+      rendered.set(key, { tools, policies: set, json })
+      return json
+    })
+
     /** A tool by address, unless it is unknown or blocked (both look the same to the caller). */
     const find = Effect.fn("Catalog.find")(function* (address: string) {
       const set = yield* policies.current
-      const tool = builtinTools.find((t) => t.address === address) ?? (yield* repo.get(address))
+      const tool = (yield* Ref.get(index)).byAddress.get(address)
       if (tool && decide(set, tool.address, tool.requiresApproval).action !== "block") return tool
       const coords = parseToolAddress(address)
       const siblings = coords
@@ -129,7 +157,7 @@ export class Catalog extends Effect.Service<Catalog>()("executor/core/Catalog", 
       }
     })
 
-    return { list, find, schema } as const
+    return { list, listJson, find, schema, reload } as const
   }),
   dependencies: [ToolsRepo.Default]
 }) {}

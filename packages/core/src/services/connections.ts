@@ -16,6 +16,7 @@ import { type ConnectionKey, type ConnectionWithCount, ConnectionsRepo } from ".
 import type { IntegrationRecord } from "../storage/integrations-repo"
 import { ToolsRepo } from "../storage/tools-repo"
 import { BUILTIN_SLUG } from "./builtin"
+import { Catalog } from "./catalog"
 import { Integrations } from "./integrations"
 
 export interface CreateConnectionInput {
@@ -87,6 +88,7 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
     const providers = yield* CredentialProviders
     const plugins = yield* Plugins
     const sql = yield* SqlClient.SqlClient
+    const catalog = yield* Catalog
 
     const getRecord = Effect.fn("Connections.getRecord")(function* (key: ConnectionKey) {
       const found = yield* repo.get(key)
@@ -169,7 +171,7 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
       if (missing.length > 0) {
         return yield* invalid(`The auth template "${method.template}" needs the inputs: ${missing.join(", ")}`)
       }
-      const catalog = yield* discover(integration, key, input.template, values)
+      const discovered = yield* discover(integration, key, input.template, values)
       const now = yield* Clock.currentTimeMillis
       yield* Effect.gen(function* () {
         const itemId =
@@ -188,8 +190,9 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
           createdAt: now,
           updatedAt: now
         })
-        yield* tools.replaceForConnection(key, catalog)
+        yield* tools.replaceForConnection(key, discovered)
       }).pipe(sql.withTransaction, Effect.orDie)
+      yield* catalog.reload
       // The row was written in the transaction above; not finding it now is a defect.
       return yield* Effect.orDie(get(key))
     })
@@ -211,6 +214,7 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
         yield* repo.remove(key)
         if (current.provider === "default") yield* providers.defaultProvider.remove?.(current.itemId) ?? Effect.void
       }).pipe(sql.withTransaction, Effect.orDie)
+      yield* catalog.reload
       return { removed: true as const }
     })
 
@@ -219,9 +223,10 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
       const current = yield* getRecord(key)
       const integration = yield* integrations.getRecord(key.integration)
       const values = yield* credentials(current)
-      const catalog = yield* discover(integration, key, current.template, values)
-      yield* tools.replaceForConnection(key, catalog).pipe(sql.withTransaction, Effect.orDie)
-      return catalog
+      const discovered = yield* discover(integration, key, current.template, values)
+      yield* tools.replaceForConnection(key, discovered).pipe(sql.withTransaction, Effect.orDie)
+      yield* catalog.reload
+      return discovered
     })
 
     return { list, get, getRecord, create, update, remove, refresh, credentials } as const

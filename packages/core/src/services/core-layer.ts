@@ -23,12 +23,7 @@ export interface CoreConfig {
   readonly plugins: ReadonlyArray<AnyPlugin>
 }
 
-const services = Layer.mergeAll(
-  Catalog.DefaultWithoutDependencies,
-  Connections.DefaultWithoutDependencies,
-  Integrations.DefaultWithoutDependencies,
-  Policies.DefaultWithoutDependencies
-)
+const services = Layer.mergeAll(Connections.DefaultWithoutDependencies, Integrations.DefaultWithoutDependencies)
 
 const repos = Layer.mergeAll(
   ConnectionsRepo.Default,
@@ -46,8 +41,8 @@ const repos = Layer.mergeAll(
 export const coreLayer = (config: CoreConfig) =>
   services.pipe(
     Layer.provideMerge(Integrations.DefaultWithoutDependencies),
-    Layer.provideMerge(CredentialProviders.DefaultWithoutDependencies),
-    Layer.provideMerge(Policies.DefaultWithoutDependencies),
+    Layer.provideMerge(Catalog.DefaultWithoutDependencies),
+    Layer.provideMerge(Layer.mergeAll(CredentialProviders.DefaultWithoutDependencies, Policies.DefaultWithoutDependencies)),
     Layer.provideMerge(repos),
     Layer.provideMerge(Layer.mergeAll(Plugins.layer(config.plugins), SecretKey.fromFile(config.secretKeyFile))),
     Layer.provideMerge(databaseLayer(config.database))

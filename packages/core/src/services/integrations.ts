@@ -11,6 +11,7 @@ import { CredentialProviders } from "../secrets/credential-providers"
 import { ConnectionsRepo } from "../storage/connections-repo"
 import { type IntegrationRecord, IntegrationsRepo } from "../storage/integrations-repo"
 import { BUILTIN_SLUG, builtinIntegration } from "./builtin"
+import { Catalog } from "./catalog"
 
 export interface RegisterIntegrationInput {
   readonly slug: string
@@ -38,6 +39,7 @@ export class Integrations extends Effect.Service<Integrations>()("executor/core/
     const providers = yield* CredentialProviders
     const plugins = yield* Plugins
     const sql = yield* SqlClient.SqlClient
+    const catalog = yield* Catalog
 
     const getRecord = Effect.fn("Integrations.getRecord")(function* (slug: string) {
       const found = yield* repo.get(slug)
@@ -118,6 +120,7 @@ export class Integrations extends Effect.Service<Integrations>()("executor/core/
         }
         yield* repo.remove(slug)
       }).pipe(sql.withTransaction, Effect.orDie)
+      yield* catalog.reload
       return { removed: true as const }
     })
 

@@ -1,5 +1,6 @@
 import type { SqlError } from "@effect/sql"
-import { Effect, ParseResult, Schema } from "effect"
+import type { ParseResult} from "effect";
+import { Effect, Schema } from "effect"
 
 /** BIGINT arrives as a number from SQLite and as a decimal string from PostgreSQL. */
 export const BigIntColumn = Schema.Union(Schema.Number, Schema.NumberFromString)
