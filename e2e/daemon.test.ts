@@ -124,6 +124,23 @@ describe("the local daemon process", () => {
       })
     )
     assert.deepStrictEqual(after, before)
+
+    const removed = await run(
+      Effect.gen(function* () {
+        const api = yield* clientFor(second, token, bodies)
+        yield* api.connections.remove({ path: { owner: "user", integration: "crm", name: "mine" } })
+        yield* api.policies.remove({ path: { policyId: before.policies[0]?.id ?? "missing" }, urlParams: { owner: "org" } })
+        yield* api.integrations.remove({ path: { slug: "crm" } })
+        return {
+          integrations: yield* api.integrations.list(),
+          connections: yield* api.connections.list({ urlParams: {} }),
+          policies: yield* api.policies.list({ urlParams: {} })
+        }
+      })
+    )
+    assert.deepStrictEqual(removed.integrations.map((i) => i.slug), ["executor"])
+    assert.deepStrictEqual(removed.connections, [])
+    assert.deepStrictEqual(removed.policies, [])
     assert.strictEqual(await second.stop("SIGINT"), 0, second.output())
 
     for (const body of bodies) {
