@@ -57,3 +57,13 @@ export const swaggerLayer = (route: `/${string}`) =>
       yield* router.get(route, page)
     })
   )
+
+/** The OpenAPI document at `path`, derived from the composed API on first request. */
+export const openApiLayer = (route: `/${string}`) =>
+  HttpApiBuilder.Router.use((router) =>
+    Effect.gen(function* () {
+      const { api } = yield* HttpApi.Api
+      const document = yield* Effect.cached(Effect.sync(() => HttpServerResponse.unsafeJson(OpenApi.fromApi(api))))
+      yield* router.get(route, document)
+    })
+  )

@@ -2,7 +2,7 @@ import { HttpApi, HttpApiBuilder, HttpApiGroup } from "@effect/platform"
 import { type Authorization, CoreApi } from "@executor/api"
 import type { AnyPlugin } from "@executor/core"
 import { Effect, Layer } from "effect"
-import { swaggerLayer } from "./docs"
+import { openApiLayer, swaggerLayer } from "./docs"
 import { type EdgeOptions, edgeMiddleware } from "./edge"
 import { ConnectionsHandlers } from "./handlers/connections"
 import { HealthHandlers } from "./handlers/health"
@@ -67,7 +67,7 @@ export const httpAppLayer = (options: HttpAppOptions) => {
   return HttpApiBuilder.serve().pipe(
     Layer.provide(edge),
     Layer.provide(swaggerLayer("/api/docs")),
-    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" })),
+    Layer.provide(openApiLayer("/api/openapi.json")),
     Layer.provide(apiLayer),
     Layer.provide(options.auth)
   )
