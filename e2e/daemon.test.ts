@@ -164,6 +164,13 @@ describe("the local daemon process", () => {
     assert.include(refused.output, String(first.process.pid))
   })
 
+  it("a daemon whose port is taken says so and exits 1", async () => {
+    const first = await launch({ dataDir: makeDataDir() })
+    const refused = await runDaemonToExit(["serve", "--port", String(first.port), "--data-dir", makeDataDir()])
+    assert.strictEqual(refused.code, 1)
+    assert.include(refused.output, `Port ${first.port} on 127.0.0.1 is already in use`)
+  })
+
   it("the shipped binary binds loopback, writes a 0600 token and requires it", async () => {
     const dataDir = makeDataDir()
     const daemon = await launch({ dataDir, entry: REAL_DAEMON })

@@ -29,12 +29,24 @@ const takeLock = (lockFile: string, dataDir: string) =>
     (release) => Effect.sync(release)
   )
 
-const listenError = (port: number) => (error: unknown) =>
-  new StartupError({
-    message: String(error).includes("EADDRINUSE")
-      ? `Port ${port} on ${HOST} is already in use: choose another with --port or PORT`
-      : `The server could not start: ${String(error)}`
+/** The `code` of a Node system error, looked for on the error and its causes. */
+const errorCode = (error: unknown): string | undefined => {
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    if ("code" in current && typeof current.code === "string") return current.code
+    current = "cause" in current ? current.cause : undefined
+  }
+  return undefined
+}
+
+const listenError = (port: number) => (error: unknown) => {
+  const code = errorCode(error)
+  return new StartupError({
+    message:
+      code === "EADDRINUSE"
+        ? `Port ${port} on ${HOST} is already in use: choose another with --port or PORT`
+        : `The server could not start on ${HOST}:${port} (${code ?? String(error)})`
   })
+}
 
 /**
  * Runs the daemon until interrupted: takes the data dir, opens (and migrates) the
