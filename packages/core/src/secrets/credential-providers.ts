@@ -25,11 +25,17 @@ const decodeValues = Schema.decodeUnknownOption(Values)
 const notFound = (provider: string, id: string) =>
   new ProviderItemNotFoundError({ provider, id, message: `The provider "${provider}" has no item "${id}"` })
 
+/** A provider that can also store and remove values. */
+export interface WritableCredentialProvider extends CredentialProvider {
+  readonly store: (name: string, values: CredentialValues) => Effect.Effect<string>
+  readonly remove: (id: string) => Effect.Effect<void>
+}
+
 /** The default provider: values sealed with AES-256-GCM in the `secrets` table. */
 const makeDefaultProvider = Effect.gen(function* () {
   const repo = yield* SecretsRepo
   const { key } = yield* SecretKey
-  const provider: CredentialProvider = {
+  const provider: WritableCredentialProvider = {
     info: { key: "default", name: "Encrypted store", canBrowse: true, writable: true },
     items: repo.list().pipe(Effect.map((rows) => rows.map((r) => ({ id: r.id, name: r.name })))),
     resolve: (id) =>
@@ -79,8 +85,9 @@ const makeEnvProvider = (env: NodeJS.ProcessEnv): CredentialProvider => ({
 
 export class CredentialProviders extends Effect.Service<CredentialProviders>()("executor/core/CredentialProviders", {
   effect: Effect.gen(function* () {
+    const defaultProvider = yield* makeDefaultProvider
     const providers = new Map<string, CredentialProvider>()
-    for (const p of [yield* makeDefaultProvider, makeEnvProvider(process.env)]) providers.set(p.info.key, p)
+    for (const p of [defaultProvider, makeEnvProvider(process.env)]) providers.set(p.info.key, p)
 
     const get = (key: string) =>
       Option.match(Option.fromNullable(providers.get(key)), {
@@ -91,7 +98,7 @@ export class CredentialProviders extends Effect.Service<CredentialProviders>()("
     return {
       list: Effect.sync(() => [...providers.values()].map((p) => p.info)),
       get,
-      defaultProvider: providers.get("default")!
+      defaultProvider
     } as const
   }),
   dependencies: [SecretsRepo.Default]

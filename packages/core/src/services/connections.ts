@@ -68,16 +68,14 @@ const credentialOrigin = (input: CreateConnectionInput) => {
         : `Give exactly one credential origin, not ${given.join(" and ")}`
     )
   }
+  if (input.from !== undefined) return Effect.succeed({ from: input.from })
   if (input.value !== undefined) {
     return input.value.length === 0 ? invalid("value is empty") : Effect.succeed({ values: { token: input.value } })
   }
-  if (input.values !== undefined) {
-    const entries = Object.entries(input.values)
-    if (entries.length === 0) return invalid("values is empty")
-    const empty = entries.find(([, v]) => v.length === 0)
-    return empty ? invalid(`values.${empty[0]} is empty`) : Effect.succeed({ values: input.values })
-  }
-  return Effect.succeed({ from: input.from! })
+  const entries = Object.entries(input.values ?? {})
+  if (entries.length === 0) return invalid("values is empty")
+  const empty = entries.find(([, v]) => v.length === 0)
+  return empty ? invalid(`values.${empty[0]} is empty`) : Effect.succeed({ values: Object.fromEntries(entries) })
 }
 
 export class Connections extends Effect.Service<Connections>()("executor/core/Connections", {
@@ -177,7 +175,7 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
         const itemId =
           "from" in origin
             ? origin.from.id
-            : yield* providers.defaultProvider.store!(`${connectionAddress(key.owner, key.integration, key.name)}`, values)
+            : yield* providers.defaultProvider.store(`${connectionAddress(key.owner, key.integration, key.name)}`, values)
         yield* repo.insert({
           ...key,
           template: input.template,
@@ -212,7 +210,7 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
       yield* Effect.gen(function* () {
         yield* tools.replaceForConnection(key, [])
         yield* repo.remove(key)
-        if (current.provider === "default") yield* providers.defaultProvider.remove?.(current.itemId) ?? Effect.void
+        if (current.provider === "default") yield* providers.defaultProvider.remove(current.itemId)
       }).pipe(sql.withTransaction, Effect.orDie)
       yield* catalog.reload
       return { removed: true as const }

@@ -116,7 +116,7 @@ export class Integrations extends Effect.Service<Integrations>()("executor/core/
       yield* Effect.gen(function* () {
         for (const c of owned) {
           yield* connections.remove(c)
-          if (c.provider === "default") yield* providers.defaultProvider.remove?.(c.itemId) ?? Effect.void
+          if (c.provider === "default") yield* providers.defaultProvider.remove(c.itemId)
         }
         yield* repo.remove(slug)
       }).pipe(sql.withTransaction, Effect.orDie)
