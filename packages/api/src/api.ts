@@ -1,4 +1,4 @@
-import { HttpApi, type HttpApiGroup, OpenApi } from "@effect/platform"
+import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, InvalidRequestError, PayloadTooLargeError } from "@executor/core"
 import { ConnectionsApi } from "./connections"
 import { HealthApi } from "./health"
@@ -22,9 +22,3 @@ export const CoreApi = HttpApi.make("executor")
   .annotate(OpenApi.Description, "Governed access to many APIs through one door. Send `Authorization: Bearer <token>`.")
 
 export type CoreApi = typeof CoreApi
-
-/** The core API with one plugin's group added; chain it for several plugins. */
-export const withPluginGroup = <Groups extends HttpApiGroup.HttpApiGroup.Any, E, R, G extends HttpApiGroup.HttpApiGroup.Any>(
-  api: HttpApi.HttpApi<"executor", Groups, E, R>,
-  group: G
-) => api.add(group)
