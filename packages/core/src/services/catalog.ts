@@ -37,16 +37,19 @@ const matchesQuery = (terms: ReadonlyArray<string>) => (tool: CatalogTool) => {
   return terms.every((term) => haystack.includes(term))
 }
 
+/** A tool's listing fields, without policy annotations. */
+export const toolSummary = (tool: CatalogTool): ToolSummary => ({
+  address: tool.address,
+  owner: tool.owner,
+  integration: tool.integration,
+  connection: tool.connection,
+  name: tool.name,
+  pluginId: tool.pluginId,
+  description: tool.description
+})
+
 const summarize = (tool: CatalogTool, policies: PolicySet, annotate: boolean): ToolSummary => {
-  const base = {
-    address: tool.address,
-    owner: tool.owner,
-    integration: tool.integration,
-    connection: tool.connection,
-    name: tool.name,
-    pluginId: tool.pluginId,
-    description: tool.description
-  }
+  const base = toolSummary(tool)
   if (!annotate) return base
   const decision = decide(policies, tool.address, tool.requiresApproval)
   return {

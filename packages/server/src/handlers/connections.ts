@@ -1,6 +1,6 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { CoreApi } from "@executor/api"
-import { Connections } from "@executor/core"
+import { Connections, toolSummary } from "@executor/core"
 import { Effect } from "effect"
 
 export const ConnectionsHandlers = HttpApiBuilder.group(CoreApi, "connections", (handlers) =>
@@ -12,20 +12,6 @@ export const ConnectionsHandlers = HttpApiBuilder.group(CoreApi, "connections", 
       .handle("get", ({ path }) => connections.get(path))
       .handle("update", ({ path, payload }) => connections.update(path, payload))
       .handle("remove", ({ path }) => connections.remove(path))
-      .handle("refresh", ({ path }) =>
-        connections.refresh(path).pipe(
-          Effect.map((tools) =>
-            tools.map((t) => ({
-              address: t.address,
-              owner: t.owner,
-              integration: t.integration,
-              connection: t.connection,
-              name: t.name,
-              pluginId: t.pluginId,
-              description: t.description
-            }))
-          )
-        )
-      )
+      .handle("refresh", ({ path }) => Effect.map(connections.refresh(path), (tools) => tools.map(toolSummary)))
   })
 )
