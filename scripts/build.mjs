@@ -26,4 +26,11 @@ const entries = [
   { in: "e2e/support/fixture-daemon.ts", out: "e2e/.build/fixture-daemon.mjs" }
 ]
 
-await Promise.all(entries.map((e) => build({ ...shared, entryPoints: [e.in], outfile: e.out })))
+// The sandbox worker runs in its own thread; each bundle above finds a copy beside itself.
+const worker = "packages/sandbox/src/worker.ts"
+const workerOutputs = ["packages/sandbox/dist", "apps/local/dist", "e2e/.build"].map((dir) => `${dir}/sandbox-worker.mjs`)
+
+await Promise.all([
+  ...entries.map((e) => build({ ...shared, entryPoints: [e.in], outfile: e.out })),
+  ...workerOutputs.map((out) => build({ ...shared, banner: {}, entryPoints: [worker], outfile: out }))
+])

@@ -1,6 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError, InvalidRequestError, PayloadTooLargeError } from "@executor/core"
 import { ConnectionsApi } from "./connections"
+import { ExecutionsApi } from "./executions"
 import { HealthApi } from "./health"
 import { IntegrationsApi } from "./integrations"
 import { PoliciesApi } from "./policies"
@@ -15,6 +16,7 @@ export const CoreApi = HttpApi.make("executor")
   .add(ConnectionsApi)
   .add(ProvidersApi)
   .add(PoliciesApi)
+  .add(ExecutionsApi)
   .addError(InternalError)
   .addError(InvalidRequestError)
   .addError(PayloadTooLargeError)

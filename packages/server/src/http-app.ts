@@ -5,6 +5,7 @@ import { Effect, Layer } from "effect"
 import { openApiLayer, swaggerLayer } from "./docs"
 import { type EdgeOptions, edgeMiddleware } from "./edge"
 import { ConnectionsHandlers } from "./handlers/connections"
+import { ExecutionsHandlers } from "./handlers/executions"
 import { HealthHandlers } from "./handlers/health"
 import { IntegrationsHandlers } from "./handlers/integrations"
 import { PoliciesHandlers } from "./handlers/policies"
@@ -41,7 +42,8 @@ const coreHandlers = Layer.mergeAll(
   IntegrationsHandlers,
   ConnectionsHandlers,
   ProvidersHandlers,
-  PoliciesHandlers
+  PoliciesHandlers,
+  ExecutionsHandlers
 )
 
 /**

@@ -140,3 +140,33 @@ export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()
   { error: Schema.String, code: Schema.Literal("SERVICE_UNAVAILABLE") },
   HttpApiSchema.annotations({ status: 503 })
 ) {}
+
+export class ExecutionNotFoundError extends Schema.TaggedError<ExecutionNotFoundError>()(
+  "ExecutionNotFoundError",
+  { message: Schema.String, executionId: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {
+  static of(executionId: string) {
+    return new ExecutionNotFoundError({ executionId, message: `No execution "${executionId}"` })
+  }
+}
+
+/** A decision for an execution that is not waiting on one (repeating the same decision is not an error). */
+export class ExecutionNotPaused extends Schema.TaggedError<ExecutionNotPaused>()(
+  "ExecutionNotPaused",
+  { message: Schema.String, executionId: Schema.String, status: Schema.String },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+export class ExecutionFinishedError extends Schema.TaggedError<ExecutionFinishedError>()(
+  "ExecutionFinishedError",
+  { message: Schema.String, executionId: Schema.String, status: Schema.String },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+/** Every execution slot is taken and the waiting line is full. */
+export class ExecutionQueueFullError extends Schema.TaggedError<ExecutionQueueFullError>()(
+  "ExecutionQueueFullError",
+  { message: Schema.String, running: Schema.Number, queued: Schema.Number },
+  HttpApiSchema.annotations({ status: 429 })
+) {}

@@ -7,6 +7,7 @@ import { decide, type PolicySet } from "../domain/policy-resolve"
 import type { CatalogTool } from "../domain/tool"
 import { ToolsRepo } from "../storage/tools-repo"
 import { builtinTools } from "./builtin-tools"
+import { buildSearchIndex, runSearch, type SearchIndex, type SearchInput } from "./tool-search"
 import { Policies } from "./policies"
 
 export interface ToolQuery {
@@ -160,7 +161,22 @@ export class Catalog extends Effect.Service<Catalog>()("executor/core/Catalog", 
       }
     })
 
-    return { list, listJson, find, schema, reload } as const
+    /** A tool by address whatever the policies say; the invoke path decides what a block means. */
+    const lookup = (address: string) => Effect.map(Ref.get(index), (i) => i.byAddress.get(address))
+
+    /** Ranked search over visible tools; the index is rebuilt once per catalog or policy change. */
+    let searchable: { tools: unknown; policies: PolicySet; index: SearchIndex } | undefined
+    const search = Effect.fn("Catalog.search")(function* (input: SearchInput) {
+      const set = yield* policies.current
+      const { tools } = yield* Ref.get(index)
+      if (!searchable || searchable.tools !== tools || searchable.policies !== set) {
+        const visible = yield* list({ includeBlocked: false, includeAnnotations: true })
+        searchable = { tools, policies: set, index: buildSearchIndex(visible) }
+      }
+      return runSearch(searchable.index, input)
+    })
+
+    return { list, listJson, find, lookup, search, schema, reload } as const
   }),
   dependencies: [ToolsRepo.Default]
 }) {}

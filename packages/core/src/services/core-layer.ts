@@ -11,6 +11,9 @@ import { IntegrationsRepo } from "../storage/integrations-repo"
 import { PoliciesRepo } from "../storage/policies-repo"
 import { SecretsRepo } from "../storage/secrets-repo"
 import { ToolsRepo } from "../storage/tools-repo"
+import { ExecutionsRepo } from "../storage/executions-repo"
+import { Executions, ExecutionsConfig, type ExecutionsOptions } from "../executions/engine"
+import { Invoker } from "./invoker"
 import { Catalog } from "./catalog"
 import { Connections } from "./connections"
 import { Integrations } from "./integrations"
@@ -21,6 +24,7 @@ export interface CoreConfig {
   /** Where the default credential provider's key lives (mode 0600). */
   readonly secretKeyFile: string
   readonly plugins: ReadonlyArray<AnyPlugin>
+  readonly executions?: Partial<ExecutionsOptions> | undefined
 }
 
 const services = Layer.mergeAll(Connections.DefaultWithoutDependencies, Integrations.DefaultWithoutDependencies)
@@ -30,7 +34,8 @@ const repos = Layer.mergeAll(
   IntegrationsRepo.Default,
   PoliciesRepo.Default,
   SecretsRepo.Default,
-  ToolsRepo.Default
+  ToolsRepo.Default,
+  ExecutionsRepo.Default
 )
 
 /**
@@ -39,7 +44,10 @@ const repos = Layer.mergeAll(
  * for health checks.
  */
 export const coreLayer = (config: CoreConfig) =>
-  services.pipe(
+  Executions.Default.pipe(
+    Layer.provideMerge(Invoker.Default),
+    Layer.provideMerge(ExecutionsConfig.layer(config.executions)),
+    Layer.provideMerge(services),
     Layer.provideMerge(Integrations.DefaultWithoutDependencies),
     Layer.provideMerge(Catalog.DefaultWithoutDependencies),
     Layer.provideMerge(Layer.mergeAll(CredentialProviders.DefaultWithoutDependencies, Policies.DefaultWithoutDependencies)),
@@ -50,6 +58,8 @@ export const coreLayer = (config: CoreConfig) =>
 
 /** What a plugin's handlers and tool sources may require. */
 export type CoreServices =
+  | Executions
+  | Invoker
   | Catalog
   | Connections
   | Integrations

@@ -70,5 +70,47 @@ export const migrations = {
       updated_at BIGINT NOT NULL
     )`
     yield* sql`CREATE INDEX policies_by_owner ON policies (owner, position)`
+  }),
+  "0002_executions": Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE executions (
+      id TEXT PRIMARY KEY,
+      status TEXT NOT NULL,
+      code TEXT NOT NULL,
+      labels TEXT NOT NULL,
+      timeout_ms BIGINT NOT NULL,
+      auto_approve INTEGER NOT NULL,
+      result TEXT,
+      error TEXT,
+      logs TEXT NOT NULL,
+      tool_calls TEXT NOT NULL,
+      tool_call_count INTEGER NOT NULL,
+      total_ms BIGINT NOT NULL,
+      tool_call_ms BIGINT NOT NULL,
+      pending TEXT,
+      journal TEXT,
+      last_decision TEXT,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      completed_at BIGINT
+    )`
+    yield* sql`CREATE INDEX executions_by_created ON executions (created_at, id)`
+    yield* sql`CREATE INDEX executions_by_status ON executions (status, created_at)`
+    yield* sql`CREATE TABLE execution_labels (
+      execution_id TEXT NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (execution_id, key)
+    )`
+    yield* sql`CREATE INDEX execution_labels_by_value ON execution_labels (key, value)`
+    yield* sql`CREATE TABLE execution_events (
+      execution_id TEXT NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+      sequence INTEGER NOT NULL,
+      id TEXT NOT NULL,
+      type TEXT NOT NULL,
+      timestamp BIGINT NOT NULL,
+      payload TEXT NOT NULL,
+      PRIMARY KEY (execution_id, sequence)
+    )`
   })
 }
