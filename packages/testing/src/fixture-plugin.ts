@@ -7,6 +7,7 @@ import {
   IntegrationSlug,
   Integrations,
   ToolDiscoveryError,
+  toolError,
   type ToolDefinition
 } from "@executor/core"
 import { Effect, Option, Schema } from "effect"
@@ -24,13 +25,15 @@ const FixtureTool = Schema.Struct({
   write: Schema.optional(Schema.Boolean)
 })
 
-const FixtureConfig = Schema.Struct({ tools: Schema.Array(FixtureTool) })
+/** `upstream`: a test HTTP server each call is forwarded to, so tests can count real calls. */
+const FixtureConfig = Schema.Struct({ tools: Schema.Array(FixtureTool), upstream: Schema.optional(Schema.String) })
 
 export const RegisterFixturePayload = Schema.Struct({
   slug: IntegrationSlug,
   name: Schema.String,
   description: Schema.optional(Schema.String),
-  tools: Schema.Array(FixtureTool).pipe(Schema.maxItems(20_000))
+  tools: Schema.Array(FixtureTool).pipe(Schema.maxItems(20_000)),
+  upstream: Schema.optional(Schema.String)
 })
 
 export class FixtureApi extends HttpApiGroup.make("fixture")
@@ -63,7 +66,7 @@ const handlers = HttpApiBuilder.group(FixtureOnly, "fixture", (h) =>
             placements: [{ in: "header", name: "Authorization", format: "Bearer {token}" }]
           }
         ],
-        config: { tools: payload.tools }
+        config: { tools: payload.tools, ...(payload.upstream ? { upstream: payload.upstream } : {}) }
       })
     )
   })
@@ -105,5 +108,19 @@ export const fixturePlugin: ExecutorPlugin<typeof FixtureApi, Integrations | Aut
       )
     )
   },
-  invokeTool: ({ tool, args }) => Effect.succeed({ ok: true as const, data: { tool, echo: args } })
+  invokeTool: ({ integration, tool, args, signal }) => {
+    const upstream = Option.getOrUndefined(decodeConfig(integration.config))?.upstream
+    if (!upstream) return Effect.succeed({ ok: true as const, data: { tool, echo: args } })
+    return Effect.promise(async () => {
+      const response = await fetch(`${upstream}/calls`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tool, args }),
+        ...(signal ? { signal } : {})
+      }).catch((e: unknown) => e)
+      if (!(response instanceof Response)) return toolError("upstream_unreachable", String(response))
+      const data: unknown = await response.json()
+      return { ok: true as const, data, http: { status: response.status, headers: {} } }
+    })
+  }
 }

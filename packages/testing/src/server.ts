@@ -3,7 +3,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
-import { type AnyPlugin, coreLayer, type DatabaseConfig } from "@executor/core"
+import { type AnyPlugin, coreLayer, type DatabaseConfig, type ExecutionsOptions } from "@executor/core"
 import { bearerTokenAuth, httpAppLayer } from "@executor/server"
 import { Effect, Layer, Redacted } from "effect"
 import { fixturePlugin } from "./fixture-plugin"
@@ -15,6 +15,7 @@ export interface TestServerOptions {
   readonly database: DatabaseConfig
   readonly plugins?: ReadonlyArray<AnyPlugin>
   readonly secretKeyFile?: string
+  readonly executions?: Partial<ExecutionsOptions>
 }
 
 /** A scratch directory removed when the scope closes. */
@@ -38,7 +39,8 @@ export const testServerLayer = (options: TestServerOptions) =>
       coreLayer({
         database: options.database,
         secretKeyFile: options.secretKeyFile ?? path.join(os.tmpdir(), `executor-key-${crypto.randomUUID()}`),
-        plugins: options.plugins ?? [fixturePlugin]
+        plugins: options.plugins ?? [fixturePlugin],
+        executions: options.executions
       })
     ),
     Layer.provideMerge(NodeHttpServer.layerTest)
