@@ -19,7 +19,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   timeoutMs: 5 * 60_000,
   memoryBytes: 64 * 1024 * 1024,
   stackBytes: 192 * 1024,
-  maxLogBytes: 1024 * 1024,
+  maxLogBytes: 256 * 1024,
   maxLogEntries: 10_000,
   maxResultBytes: 4 * 1024 * 1024,
   maxToolCalls: 10_000

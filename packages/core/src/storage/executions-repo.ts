@@ -155,7 +155,8 @@ const toEvent = (r: typeof EventRow.Type): ExecutionEvent => ({
   payload: r.payload
 })
 
-const encodePayload = Schema.encodeSync(JsonColumn(Schema.Unknown))
+/** Payloads are arbitrary JSON values (Schema.Unknown), so encoding them is exactly JSON text. */
+const encodePayload = (payload: unknown) => JSON.stringify(payload) ?? "null"
 
 export interface ExecutionFilter {
   readonly status?: ExecutionStatus | undefined
