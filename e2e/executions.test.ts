@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { startCountingUpstream, type CountingUpstream } from "@executor/testing"
 import { afterEach, assert, describe, it } from "vitest"
-import { startDaemon, type RunningDaemon } from "./support/daemon"
+import { REAL_DAEMON, startDaemon, type RunningDaemon } from "./support/daemon"
 
 const cleanups: Array<() => Promise<unknown> | unknown> = []
 afterEach(async () => {
@@ -107,5 +108,61 @@ describe("durable executions with the real daemon", () => {
     const sequences = (events.body.events as Array<{ sequence: number }>).map((e) => e.sequence)
     assert.deepStrictEqual(sequences, Array.from({ length: sequences.length }, (_, i) => i + 1))
     await second.stop("SIGTERM")
+  })
+})
+
+const cli = (dataDir: string, port: number, args: ReadonlyArray<string>, stdin?: string) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [REAL_DAEMON, "--port", String(port), "--data-dir", dataDir, ...args])
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")))
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")))
+    child.once("exit", (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(stdin ?? "")
+  })
+
+describe("the CLI against the running daemon", () => {
+  it("runs, pauses, resumes, lists, shows, tails, searches and describes", async () => {
+    const dataDir = makeDataDir()
+    const daemon = await launch(dataDir)
+    const run = (args: ReadonlyArray<string>, stdin?: string) => cli(dataDir, daemon.port, args, stdin)
+
+    const ok = await run(["run", "-"], "const n: number = 6\nreturn n * 7")
+    assert.strictEqual(ok.code, 0)
+    assert.strictEqual(ok.stdout.trim(), "42")
+    const failed = await run(["run", "-"], "throw new Error('boom')")
+    assert.strictEqual(failed.code, 1)
+    assert.include(failed.stdout, "Error: boom")
+    const file = path.join(dataDir, "program.ts")
+    fs.writeFileSync(file, "return (await tools.executor.org.core.policies.create({ owner: 'org', pattern: 'x.*', action: 'block' })).ok")
+    const paused = await run(["run", file])
+    assert.strictEqual(paused.code, 2)
+    const id = /executionId: (\S+)/.exec(paused.stdout)?.[1] ?? ""
+    assert.match(id, /^exe_/)
+
+    const tailing = run(["executions", "tail", id])
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const resumed = await run(["resume", id, "accept"])
+    assert.strictEqual(resumed.code, 0)
+    assert.strictEqual(resumed.stdout.trim(), "true")
+    const tailed = await tailing
+    assert.strictEqual(tailed.code, 0)
+    assert.match(tailed.stdout, /#3 execution\.paused[\s\S]*#6 execution\.completed/)
+
+    const listed = await run(["executions", "list"])
+    assert.include(listed.stdout, id)
+    const shown = await run(["executions", "show", id])
+    assert.include(shown.stdout, '"status": "completed"')
+    const found = await run(["tools", "search", "remove", "a", "policy"])
+    assert.strictEqual(found.stdout.split("\n")[0]?.split(" ")[0], "executor.org.core.policies.remove")
+    const described = await run(["tools", "describe", "executor.org.core.policies.remove"])
+    assert.include(described.stdout, 'owner: "org" | "user"')
+    const unknown = await run(["tools", "describe", "executor.org.core.policies.remov"])
+    assert.strictEqual(unknown.code, 1)
+    assert.include(unknown.stdout, "executor.org.core.policies.remove")
+    const noDaemon = await cli(dataDir, 1, ["executions", "list"])
+    assert.strictEqual(noDaemon.code, 1)
+    assert.include(noDaemon.stderr, "start it with `executor serve`")
   })
 })

@@ -20,6 +20,18 @@ export class StartupError extends Data.TaggedError("StartupError")<{ readonly me
 
 const HOST = "127.0.0.1"
 
+const positiveInt = (raw: string | undefined) => {
+  const n = Number(raw)
+  return raw !== undefined && Number.isInteger(n) && n > 0 ? n : undefined
+}
+
+/** The bound on running executions and on the line waiting behind them (beyond it: 429). */
+const executionLimitsFromEnv = () => {
+  const maxConcurrent = positiveInt(process.env.EXECUTOR_MAX_CONCURRENT_EXECUTIONS)
+  const maxQueued = positiveInt(process.env.EXECUTOR_MAX_QUEUED_EXECUTIONS)
+  return { ...(maxConcurrent ? { maxConcurrent } : {}), ...(maxQueued ? { maxQueued } : {}) }
+}
+
 const takeLock = (lockFile: string, dataDir: string) =>
   Effect.acquireRelease(
     Effect.try({
@@ -66,7 +78,9 @@ export const serve = (options: ServeOptions) =>
       : { kind: "sqlite", filename: paths.database }
 
     const app = httpAppLayer({ plugins: options.plugins, auth: bearerTokenAuth(Redacted.make(token)) }).pipe(
-      Layer.provide(coreLayer({ database, secretKeyFile: paths.secretKey, plugins: options.plugins })),
+      Layer.provide(
+        coreLayer({ database, secretKeyFile: paths.secretKey, plugins: options.plugins, executions: executionLimitsFromEnv() })
+      ),
       Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: HOST }))
     )
     const context = yield* Layer.build(app).pipe(Effect.mapError(listenError(options.port)))

@@ -48,7 +48,7 @@ export const discover = (catalog: Catalog, path: string, args: unknown): Effect.
         ),
         Effect.catchTag("ToolNotFoundError", (notFound) =>
           Effect.map(catalog.search({ query: toolPath.replace(/^tools\./, "").replace(/[.]/g, " "), limit: 5 }), (hits) => {
-            const suggestions = [...new Set([...(notFound.suggestions ?? []).map((a) => a.replace(/^tools\./, "")), ...hits.items.map((h) => h.path)])].slice(0, 5)
+            const suggestions = [...new Set([...hits.items.map((h) => h.path), ...(notFound.suggestions ?? []).map((a) => a.replace(/^tools\./, ""))])].slice(0, 5)
             return ok({
               found: false,
               path: address.slice("tools.".length),
