@@ -32,8 +32,8 @@ for (const backend of BACKENDS) {
       it.effect("migrations are recorded once", () =>
         Effect.gen(function* () {
           const sql = yield* SqlClient.SqlClient
-          const rows = yield* sql<{ migration_id: number | string }>`SELECT migration_id FROM effect_sql_migrations`
-          assert.deepStrictEqual(rows.map((r) => Number(r.migration_id)), [1])
+          const rows = yield* sql<{ migration_id: number | string }>`SELECT migration_id FROM effect_sql_migrations ORDER BY migration_id`
+          assert.deepStrictEqual(rows.map((r) => Number(r.migration_id)), [1, 2])
         })
       )
 
