@@ -198,6 +198,25 @@ describe("executions", () => {
       })
     )
 
+    it.effect("Date.now, new Date and Math.random replay the journaled values after a pause", () =>
+      Effect.gen(function* () {
+        yield* register
+        const api = yield* client
+        const code = [
+          "const seen = [Date.now(), new Date().getTime(), Math.random()].join('|')",
+          "await tools.shop.org.prod.orders.cancel({ message: seen })",
+          "return [seen, [Date.now(), new Date().getTime(), Math.random()].join('|') === seen]"
+        ].join("\n")
+        const paused = yield* api.executions.execute({ payload: { code } })
+        const shown = (paused.structured as { interaction: { arguments: { message: string } } }).interaction.arguments.message
+        const done = yield* api.executions.resume({ path: { executionId: paused.executionId }, payload: { action: "accept" } })
+        assert.isFalse(done.status === "completed" && done.isError, done.text)
+        const [seen, sameAfter] = structured(done).result as [string, boolean]
+        assert.strictEqual(seen, shown)
+        assert.isFalse(sameAfter)
+      })
+    )
+
     it.effect("policies: block hides a tool and refuses it, require_approval pauses, approve overrides a plugin default", () =>
       Effect.gen(function* () {
         yield* register
