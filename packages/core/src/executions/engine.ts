@@ -9,7 +9,7 @@ import {
   SandboxPool,
   type SandboxLimits
 } from "@executor/sandbox"
-import { Context, Deferred, Effect, Either, Exit, Layer, Option, Runtime, Schema, Stream } from "effect"
+import { Context, Deferred, Effect, Either, Exit, Layer, Option, Runtime, Schema } from "effect"
 import { ExecutionFinishedError, ExecutionNotFoundError, ExecutionNotPaused, type ExecutionQueueFullError } from "../domain/errors"
 import {
   type Execution,
@@ -19,8 +19,6 @@ import {
   type ExecutionResponse,
   type ResumeAction,
   type ResumePayload,
-  TERMINAL_EVENTS,
-  TERMINAL_STATUSES,
   type ToolCallRecord
 } from "../domain/execution"
 import { type ExecutionFilter, type ExecutionRow, ExecutionsRepo } from "../storage/executions-repo"
@@ -28,6 +26,7 @@ import { Catalog } from "../services/catalog"
 import { Invoker } from "../services/invoker"
 import { type Active, approvalInteraction, MAX_LOG_RECORDS, newEvent, preview } from "./active"
 import { discover } from "./discovery"
+import { eventStream, makeListeners, mergeEvents } from "./event-stream"
 import { finishedResponse, pausedResponse, responseOf } from "./responses"
 import { makeSlots } from "./slots"
 
@@ -54,6 +53,12 @@ const jsonValue = (text: string | null | undefined): unknown =>
   text === null || text === undefined || text === "" ? undefined : Either.getOrUndefined(parseJson(text))
 
 const DISCOVERY_PATHS: ReadonlySet<string> = new Set(["search", "describe.tool"])
+
+const cancelledWhilePaused: ExecutionErrorInfo = {
+  kind: "cancelled",
+  name: "ExecutionCancelled",
+  message: "The execution was cancelled while paused"
+}
 
 const interrupted: ExecutionErrorInfo = {
   kind: "interrupted",
@@ -88,13 +93,12 @@ export class Executions extends Effect.Service<Executions>()("executor/core/Exec
       (p) => Effect.promise(() => p.close())
     )
     const active = new Map<string, Active>()
-    const listeners = new Map<string, Set<(event: ExecutionEvent) => void>>()
+    const listeners = makeListeners()
 
     const emit = (state: Active, type: ExecutionEvent["type"], payload: unknown) => {
       const event = newEvent(state, type, payload)
       state.buffer.push(event)
-      const subscribers = listeners.get(state.id)
-      if (subscribers) for (const listener of subscribers) listener(event)
+      listeners.publish(event)
       if (state.buffer.length >= 256) runFork(flush(state))
       else if (state.flushTimer === undefined) {
         state.flushTimer = setTimeout(() => {
@@ -355,6 +359,25 @@ export class Executions extends Effect.Service<Executions>()("executor/core/Exec
       }
     }
 
+    /** Ends an execution no sandbox here is running: the row and its terminal event, in one transaction. */
+    const endStored = Effect.fn("Executions.endStored")(function* (
+      row: ExecutionRow,
+      status: "failed" | "cancelled",
+      error: ExecutionErrorInfo
+    ) {
+      const now = Date.now()
+      const event: ExecutionEvent = {
+        id: `evt_${crypto.randomUUID()}`,
+        executionId: row.id,
+        sequence: (yield* repo.latestSequence(row.id)) + 1,
+        type: `execution.${status}`,
+        timestamp: now,
+        payload: { error }
+      }
+      yield* repo.save({ ...row, status, error, pending: null, journal: null, updatedAt: now, completedAt: now }, [event])
+      listeners.publish(event)
+    })
+
     const get = Effect.fn("Executions.get")(function* (id: string) {
       return toExecution(yield* getRow(id))
     })
@@ -437,15 +460,8 @@ export class Executions extends Effect.Service<Executions>()("executor/core/Exec
         return yield* resume(id, payload)
       }
       const latest = yield* repo.latestSequence(id)
-      const journal = pending && row.journal
-      const replay: Replay = {
-        calls: journal ? journal.calls : [],
-        order: journal ? journal.order : [],
-        now: journal ? journal.now : [],
-        random: journal ? journal.random : [],
-        logCount: journal ? journal.logCount : 0,
-        waiting: pending.waiting
-      }
+      const { runningMs: _runningMs, ...journal } = row.journal ?? { calls: [], order: [], now: [], random: [], logCount: 0, runningMs: 0 }
+      const replay: Replay = { ...journal, waiting: pending.waiting }
       const decision = { interactionId: pending.interaction.id, action: payload.action }
       const state = yield* launch(
         { ...row, status: "running", pending: null, lastDecision: decision, updatedAt: now },
@@ -468,19 +484,7 @@ export class Executions extends Effect.Service<Executions>()("executor/core/Exec
       }
       const row = yield* getRow(id)
       if (row.status === "paused" && (yield* repo.claim(id, Date.now()))) {
-        const sequence = (yield* repo.latestSequence(id)) + 1
-        const now = Date.now()
-        const error: ExecutionErrorInfo = { kind: "cancelled", name: "ExecutionCancelled", message: "The execution was cancelled while paused" }
-        const event: ExecutionEvent = {
-          id: `evt_${crypto.randomUUID()}`,
-          executionId: id,
-          sequence,
-          type: "execution.cancelled",
-          timestamp: now,
-          payload: { error }
-        }
-        yield* repo.save({ ...row, status: "cancelled", error, pending: null, journal: null, updatedAt: now, completedAt: now }, [event])
-        for (const listener of listeners.get(id) ?? []) listener(event)
+        yield* endStored(row, "cancelled", cancelledWhilePaused)
         return yield* get(id)
       }
       if (active.has(id)) {
@@ -523,80 +527,12 @@ export class Executions extends Effect.Service<Executions>()("executor/core/Exec
       return { events: merged, latestSequence }
     })
 
-    /**
-     * Every event after `afterSequence` exactly once and in order: it subscribes
-     * first, then reads history (storage plus the unflushed buffer), then tails.
-     * It ends after a terminal event.
-     */
     const stream = (id: string, afterSequence: number) =>
-      Stream.unwrapScoped(
-        Effect.gen(function* () {
-          const row = yield* getRow(id)
-          const queue: Array<ExecutionEvent> = []
-          let wake: (() => void) | undefined
-          const listener = (event: ExecutionEvent) => {
-            queue.push(event)
-            wake?.()
-          }
-          const buffered = yield* Effect.acquireRelease(
-            Effect.sync(() => {
-              const set = listeners.get(id) ?? new Set()
-              set.add(listener)
-              listeners.set(id, set)
-              return [...(active.get(id)?.buffer ?? [])]
-            }),
-            () =>
-              Effect.sync(() => {
-                const set = listeners.get(id)
-                set?.delete(listener)
-                if (set?.size === 0) listeners.delete(id)
-              })
-          )
-          const stored: Array<ExecutionEvent> = []
-          for (let after = afterSequence; ; ) {
-            const page = yield* repo.events(id, after, 1000)
-            stored.push(...page)
-            if (page.length < 1000) break
-            after = page.at(-1)?.sequence ?? after
-          }
-          const history = mergeEvents(stored, buffered).filter((e) => e.sequence > afterSequence)
-          const ended = history.some((e) => TERMINAL_EVENTS.has(e.type)) || (TERMINAL_STATUSES.has(row.status) && !active.has(id))
-          const live = Stream.repeatEffectOption(
-            Effect.async<ExecutionEvent, Option.Option<never>>((resume) => {
-              const next = queue.shift()
-              if (next) return resume(Effect.succeed(next))
-              wake = () => {
-                wake = undefined
-                const event = queue.shift()
-                if (event) resume(Effect.succeed(event))
-              }
-              return Effect.sync(() => {
-                wake = undefined
-              })
-            })
-          )
-          let last = afterSequence
-          return Stream.concat(Stream.fromIterable(history), ended ? Stream.empty : live).pipe(
-            Stream.filter((event) => {
-              if (event.sequence <= last) return false
-              last = event.sequence
-              return true
-            }),
-            Stream.takeUntil((event) => TERMINAL_EVENTS.has(event.type))
-          )
-        })
-      )
+      eventStream({ id, afterSequence, getRow, readEvents: repo.events, listeners, live: () => active.get(id) })
 
     /** Executions that were running when the process stopped cannot continue: they end as failed. */
     const recover = Effect.gen(function* () {
-      for (const id of yield* repo.idsWithStatus("running")) {
-        const row = yield* getRow(id)
-        const sequence = (yield* repo.latestSequence(id)) + 1
-        const now = Date.now()
-        yield* repo.save({ ...row, status: "failed", error: interrupted, pending: null, journal: null, updatedAt: now, completedAt: now }, [
-          { id: `evt_${crypto.randomUUID()}`, executionId: id, sequence, type: "execution.failed", timestamp: now, payload: { error: interrupted } }
-        ])
-      }
+      for (const id of yield* repo.idsWithStatus("running")) yield* endStored(yield* getRow(id), "failed", interrupted)
     })
     yield* recover.pipe(Effect.catchAllCause((cause) => Effect.logError("recovering interrupted executions failed", cause)))
 
@@ -608,9 +544,3 @@ export class Executions extends Effect.Service<Executions>()("executor/core/Exec
     return { execute, resume, cancel, get, list, events, stream, stats: () => ({ ...slots.stats(), pool: pool.stats }) } as const
   })
 }) {}
-
-const mergeEvents = (a: ReadonlyArray<ExecutionEvent>, b: ReadonlyArray<ExecutionEvent>): Array<ExecutionEvent> => {
-  const bySequence = new Map<number, ExecutionEvent>()
-  for (const event of [...a, ...b]) bySequence.set(event.sequence, event)
-  return [...bySequence.values()].sort((x, y) => x.sequence - y.sequence)
-}
