@@ -63,7 +63,7 @@ export const httpAppLayer = (options: HttpAppOptions) => {
   const edge = HttpApiBuilder.middleware(
     edgeMiddleware({
       maxBodyBytes: options.edge?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      bodyLimits: options.edge?.bodyLimits ?? []
+      bodyLimits: [...(options.edge?.bodyLimits ?? []), ...options.plugins.flatMap((p) => p.http?.bodyLimits ?? [])]
     })
   )
   return HttpApiBuilder.serve().pipe(

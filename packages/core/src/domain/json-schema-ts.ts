@@ -70,3 +70,30 @@ const objectType = (schema: Json, depth: number): string => {
   if (lines.length === 0) return extra === false ? "{}" : "Record<string, unknown>"
   return `{\n  ${lines.map((l) => indent(l, "  ")).join("\n  ")}\n}`
 }
+
+const refsOf = (schema: unknown, into: Array<string>) => {
+  if (Array.isArray(schema)) {
+    for (const s of schema) refsOf(s, into)
+  } else if (isRecord(schema)) {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === "$ref" && typeof value === "string" && value.startsWith("#/$defs/")) into.push(value.slice("#/$defs/".length))
+      else if (typeof value === "object") refsOf(value, into)
+    }
+  }
+}
+
+/** The entries of a shared `$defs` table that some schemas reference, followed transitively. */
+export const definitionsClosure = (
+  schemas: ReadonlyArray<unknown>,
+  table: Readonly<Record<string, unknown>>
+): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  const queue: Array<string> = []
+  for (const s of schemas) refsOf(s, queue)
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (name in out || !(name in table)) continue
+    out[name] = table[name]
+    refsOf(table[name], queue)
+  }
+  return out
+}

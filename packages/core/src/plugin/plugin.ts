@@ -26,6 +26,8 @@ export interface InvokeToolInput extends ListToolsInput {
   readonly tool: string
   readonly args: unknown
   readonly signal?: AbortSignal
+  /** Opens values the plugin sealed into this integration's config with `sealIntegrationValue`. */
+  readonly unseal: (sealed: string) => string | undefined
 }
 
 /**
@@ -35,6 +37,8 @@ export interface InvokeToolInput extends ListToolsInput {
  */
 export interface PluginHttp<Group extends HttpApiGroup.HttpApiGroup.Any, R> {
   readonly group: Group
+  /** Larger request bodies for some of the plugin's routes (say, whole API descriptions). */
+  readonly bodyLimits?: ReadonlyArray<{ readonly pathPrefix: string; readonly bytes: number }>
   readonly handlers: Layer.Layer<HttpApiGroup.ApiGroup<"executor", HttpApiGroup.HttpApiGroup.Name<Group>>, never, R>
 }
 
@@ -50,6 +54,11 @@ export interface ExecutorPlugin<Group extends HttpApiGroup.HttpApiGroup.Any = Ht
   readonly detect?: (url: string) => Effect.Effect<Option.Option<IntegrationDetectionResult>>
   readonly listTools: (input: ListToolsInput) => Effect.Effect<ReadonlyArray<ToolDefinition>, ToolDiscoveryError>
   readonly invokeTool: (input: InvokeToolInput) => Effect.Effect<ToolResult>
+  /**
+   * Schemas shared by an integration's tools: their schemas may point at them with
+   * `{"$ref": "#/$defs/Name"}` instead of repeating them, and describe follows them.
+   */
+  readonly schemaDefinitions?: (integration: IntegrationRecord) => Readonly<Record<string, unknown>>
 }
 
 /** A plugin as the host holds it: its handlers may require any of the core services. */

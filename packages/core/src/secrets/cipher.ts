@@ -30,3 +30,8 @@ export const unseal = (key: Buffer, recordId: string, sealed: string): string | 
     return undefined
   }
 }
+
+/** Seals a value a plugin keeps in an integration's config (bound to the integration). */
+export const sealIntegrationValue = (key: Buffer, slug: string, plaintext: string) => seal(key, `integration:${slug}`, plaintext)
+
+export const unsealIntegrationValue = (key: Buffer, slug: string, sealed: string) => unseal(key, `integration:${slug}`, sealed)

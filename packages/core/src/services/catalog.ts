@@ -1,8 +1,10 @@
-import { Effect, Ref } from "effect"
+import { Effect, Option, Ref } from "effect"
 import { parseToolAddress } from "../domain/address"
 import { ToolNotFoundError } from "../domain/errors"
 import type { Owner } from "../domain/ids"
-import { jsonSchemaToTypeScript } from "../domain/json-schema-ts"
+import { definitionsClosure, jsonSchemaToTypeScript } from "../domain/json-schema-ts"
+import { Plugins } from "../plugin/plugins"
+import { IntegrationsRepo } from "../storage/integrations-repo"
 import { decide, type PolicySet } from "../domain/policy-resolve"
 import type { CatalogTool } from "../domain/tool"
 import { ToolsRepo } from "../storage/tools-repo"
@@ -80,6 +82,8 @@ export class Catalog extends Effect.Service<Catalog>()("executor/core/Catalog", 
   effect: Effect.gen(function* () {
     const repo = yield* ToolsRepo
     const policies = yield* Policies
+    const plugins = yield* Plugins
+    const integrations = yield* IntegrationsRepo
 
     const load = Effect.map(repo.list({}), (stored) => ({
       tools: stored,
@@ -143,9 +147,19 @@ export class Catalog extends Effect.Service<Catalog>()("executor/core/Catalog", 
       )
     })
 
+    /** Definitions the plugin shares across the integration's tools, for `$ref`s into `#/$defs`. */
+    const sharedDefinitions = Effect.fn("Catalog.sharedDefinitions")(function* (tool: CatalogTool) {
+      const plugin = plugins.byId.get(tool.pluginId)
+      if (!plugin?.schemaDefinitions) return {}
+      const record = yield* integrations.get(tool.integration)
+      return Option.match(record, { onNone: () => ({}), onSome: (r) => plugin.schemaDefinitions?.(r) ?? {} })
+    })
+
     const schema = Effect.fn("Catalog.schema")(function* (address: string) {
       const tool = yield* find(address)
-      const definitions = { ...definitionsOf(tool.inputSchema), ...definitionsOf(tool.outputSchema) }
+      const own = { ...definitionsOf(tool.inputSchema), ...definitionsOf(tool.outputSchema) }
+      const shared = yield* sharedDefinitions(tool)
+      const definitions = { ...definitionsClosure([tool.inputSchema, tool.outputSchema], { ...shared, ...own }), ...own }
       return {
         address: tool.address,
         name: tool.name,

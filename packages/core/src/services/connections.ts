@@ -151,7 +151,9 @@ export class Connections extends Effect.Service<Connections>()("executor/core/Co
         const known = integration.authMethods.map((m) => m.template).join(", ") || "none"
         return yield* invalid(`"${input.integration}" has no auth template "${input.template}" (known: ${known})`)
       }
-      const origin = yield* credentialOrigin(input)
+      // A method that needs no credential takes none.
+      const needsNothing = method.kind === "none" && input.value === undefined && input.values === undefined && input.from === undefined
+      const origin = needsNothing ? { values: {} } : yield* credentialOrigin(input)
       const key: ConnectionKey = { owner: input.owner, integration: input.integration, name: input.name }
       if (Option.isSome(yield* repo.get(key))) {
         return yield* Effect.fail(

@@ -99,6 +99,23 @@ export class Integrations extends Effect.Service<Integrations>()("executor/core/
       return publicView(next)
     })
 
+    /** The owning plugin's new config and auth methods (a re-imported description, say). */
+    const replaceConfig = Effect.fn("Integrations.replaceConfig")(function* (
+      slug: string,
+      change: { readonly config: unknown; readonly authMethods: ReadonlyArray<AuthMethodDescriptor>; readonly displayUrl?: string | null }
+    ) {
+      const current = yield* getRecord(slug)
+      const next: IntegrationRecord = {
+        ...current,
+        config: change.config,
+        authMethods: change.authMethods,
+        displayUrl: change.displayUrl === undefined ? current.displayUrl : change.displayUrl,
+        updatedAt: yield* Clock.currentTimeMillis
+      }
+      yield* repo.update(next)
+      return next
+    })
+
     /** Removes the integration with its connections, their tools and their stored credentials. */
     const remove = Effect.fn("Integrations.remove")(function* (slug: string) {
       if (slug === BUILTIN_SLUG) {
@@ -133,7 +150,7 @@ export class Integrations extends Effect.Service<Integrations>()("executor/core/
       return found.flatMap(Option.toArray)
     })
 
-    return { list, get, getRecord, register, update, remove, detect } as const
+    return { list, get, getRecord, register, update, replaceConfig, remove, detect } as const
   }),
   dependencies: [IntegrationsRepo.Default, ConnectionsRepo.Default, CredentialProviders.Default]
 }) {}

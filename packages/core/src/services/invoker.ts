@@ -10,6 +10,8 @@ import { Catalog } from "./catalog"
 import { Connections } from "./connections"
 import { Policies } from "./policies"
 import type { CredentialProviders } from "../secrets/credential-providers"
+import { unsealIntegrationValue } from "../secrets/cipher"
+import { SecretKey } from "../secrets/secret-key"
 import type { Integrations } from "./integrations"
 
 export interface InvokeContext {
@@ -38,6 +40,7 @@ export class Invoker extends Effect.Service<Invoker>()("executor/core/Invoker", 
     const plugins = yield* Plugins
     const connections = yield* Connections
     const integrations = yield* IntegrationsRepo
+    const secretKey = yield* SecretKey
     const context = yield* Effect.context<Integrations | Connections | Policies | CredentialProviders>()
 
     const callPlugin = (tool: CatalogTool, args: unknown, signal: AbortSignal | undefined) =>
@@ -54,6 +57,7 @@ export class Invoker extends Effect.Service<Invoker>()("executor/core/Invoker", 
           connection: { owner: key.owner, name: key.name, template: record.template, credentials },
           tool: tool.name,
           args,
+          unseal: (sealed) => unsealIntegrationValue(secretKey.key, tool.integration, sealed),
           ...(signal ? { signal } : {})
         })
       }).pipe(Effect.catchAll((e) => Effect.succeed(toolError("connection_unavailable", e.message))))

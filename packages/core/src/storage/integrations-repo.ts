@@ -39,22 +39,37 @@ const toRecord = (row: typeof Row.Type): IntegrationRecord => ({
 const decode = decodeRows(Row)
 const encodeAuth = Schema.encodeSync(JsonColumn(Schema.Array(AuthMethodDescriptor)))
 
+/**
+ * Integration rows, read through an in-memory copy: every tool call looks its
+ * integration up, and a plugin's config can be megabytes of JSON (a compiled API
+ * description) that must not be parsed per call. Each write drops the copy; this
+ * process is the only writer of its database (the data-dir lock on the daemon).
+ */
 export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("executor/core/IntegrationsRepo", {
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    let cached: ReadonlyMap<string, IntegrationRecord> | undefined
+
+    const load = Effect.fn("IntegrationsRepo.load")(function* () {
+      if (cached) return cached
+      const rows = yield* orDieStorage(sql`SELECT * FROM integrations ORDER BY slug`.pipe(Effect.flatMap(decode)))
+      const loaded = new Map(rows.map((row) => [row.slug, toRecord(row)]))
+      cached = loaded
+      return loaded
+    })
+    const invalidate = <A, E, R>(write: Effect.Effect<A, E, R>) =>
+      Effect.ensuring(write, Effect.sync(() => (cached = undefined)))
 
     const list = Effect.fn("IntegrationsRepo.list")(function* () {
-      const rows = yield* orDieStorage(sql`SELECT * FROM integrations ORDER BY slug`.pipe(Effect.flatMap(decode)))
-      return rows.map(toRecord)
+      return [...(yield* load()).values()]
     })
 
     const get = Effect.fn("IntegrationsRepo.get")(function* (slug: string) {
-      const rows = yield* orDieStorage(sql`SELECT * FROM integrations WHERE slug = ${slug}`.pipe(Effect.flatMap(decode)))
-      return Option.map(Option.fromNullable(rows[0]), toRecord)
+      return Option.fromNullable((yield* load()).get(slug))
     })
 
     const insert = Effect.fn("IntegrationsRepo.insert")(function* (record: IntegrationRecord) {
-      yield* orDieStorage(sql`INSERT INTO integrations ${sql.insert({
+      yield* invalidate(orDieStorage(sql`INSERT INTO integrations ${sql.insert({
         slug: record.slug,
         kind: record.kind,
         name: record.name,
@@ -66,22 +81,22 @@ export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("execut
         config: JSON.stringify(record.config ?? null),
         created_at: record.createdAt,
         updated_at: record.updatedAt
-      })}`)
+      })}`))
     })
 
     const update = Effect.fn("IntegrationsRepo.update")(function* (record: IntegrationRecord) {
-      yield* orDieStorage(sql`UPDATE integrations SET ${sql.update({
+      yield* invalidate(orDieStorage(sql`UPDATE integrations SET ${sql.update({
         name: record.name,
         description: record.description,
         display_url: record.displayUrl,
         auth_methods: encodeAuth(record.authMethods),
         config: JSON.stringify(record.config ?? null),
         updated_at: record.updatedAt
-      })} WHERE slug = ${record.slug}`)
+      })} WHERE slug = ${record.slug}`))
     })
 
     const remove = Effect.fn("IntegrationsRepo.remove")(function* (slug: string) {
-      yield* orDieStorage(sql`DELETE FROM integrations WHERE slug = ${slug}`)
+      yield* invalidate(orDieStorage(sql`DELETE FROM integrations WHERE slug = ${slug}`))
     })
 
     return { list, get, insert, update, remove } as const

@@ -1,0 +1,121 @@
+import { toolError, type ToolResult } from "@executor/core"
+import { Effect } from "effect"
+import { isBinaryMedia } from "./compile"
+
+/** The most a response may carry before the call fails instead of filling memory. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+/** How much of an error body the error message quotes. */
+const ERROR_BODY_CHARS = 1_024
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+/** Replaces every credential value in a text (and its URL-encoded form) with `[redacted]`. */
+export const redactor = (secrets: ReadonlyArray<string>) => {
+  const needles = [...new Set(secrets.flatMap((s) => (s.length >= 4 ? [s, encodeURIComponent(s)] : [])))].sort((a, b) => b.length - a.length)
+  return (text: string) => needles.reduce((out, needle) => out.split(needle).join("[redacted]"), text)
+}
+
+const readLimited = async (response: Response) => {
+  const declared = Number(response.headers.get("content-length") ?? "0")
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel()
+    return undefined
+  }
+  if (!response.body) return Buffer.alloc(0)
+  const chunks: Array<Buffer> = []
+  let size = 0
+  for await (const chunk of response.body) {
+    size += chunk.byteLength
+    if (size > MAX_RESPONSE_BYTES) return undefined
+    chunks.push(Buffer.from(chunk))
+  }
+  return Buffer.concat(chunks)
+}
+
+const fileName = (disposition: string | null) => {
+  const match = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined
+}
+
+const SKIPPED_HEADERS = new Set(["set-cookie", "authorization", "proxy-authorization", "cookie"])
+
+const headerRecord = (headers: Headers, redact: (s: string) => string) => {
+  const out: Record<string, string> = {}
+  headers.forEach((value, name) => {
+    if (!SKIPPED_HEADERS.has(name)) out[name] = redact(value)
+  })
+  return out
+}
+
+const decodeBody = (bytes: Buffer, contentType: string, disposition: string | null): unknown => {
+  const mediaType = contentType.split(";")[0]!.trim().toLowerCase()
+  if (bytes.length === 0) return null
+  if (/json/.test(mediaType)) {
+    const text = bytes.toString("utf8")
+    try {
+      return JSON.parse(text)
+    } catch {
+      return text
+    }
+  }
+  if (mediaType !== "" && isBinaryMedia(mediaType)) {
+    const name = fileName(disposition)
+    return { type: "file", ...(name ? { name } : {}), mimeType: mediaType, size: bytes.length, base64: bytes.toString("base64") }
+  }
+  return bytes.toString("utf8")
+}
+
+const reason = (error: unknown) => {
+  if (!(error instanceof Error)) return String(error)
+  const cause: unknown = error.cause
+  if (cause instanceof Error) return "code" in cause ? `${String(cause.code)}: ${cause.message}` : cause.message
+  return error.message
+}
+
+export interface SendInput {
+  readonly url: string
+  readonly init: RequestInit
+  readonly timeoutMs: number
+  readonly signal: AbortSignal | undefined
+  readonly secrets: ReadonlyArray<string>
+}
+
+/**
+ * Sends a built request and turns the answer into a `ToolResult`: 2xx data
+ * (JSON, text or a file value) with `http`; 401/403 `connection_rejected`; other
+ * statuses `upstream_http_error` quoting a truncated, redacted body; a timeout
+ * `upstream_timeout`; no answer `upstream_unreachable`. No message carries a credential.
+ */
+export const send = (input: SendInput): Effect.Effect<ToolResult> =>
+  Effect.promise(async (): Promise<ToolResult> => {
+    const redact = redactor(input.secrets)
+    const timeout = AbortSignal.timeout(input.timeoutMs)
+    const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout
+    const target = `${input.init.method ?? "GET"} ${redact(input.url.split("?")[0] ?? input.url)}`
+    try {
+      const response = await fetch(input.url, { ...input.init, signal, redirect: "follow" })
+      const bytes = await readLimited(response)
+      if (bytes === undefined) {
+        return toolError("response_too_large", `The response of ${target} is larger than ${MAX_RESPONSE_BYTES} bytes`, { status: response.status })
+      }
+      const http = { status: response.status, headers: headerRecord(response.headers, redact) }
+      const data = decodeBody(bytes, response.headers.get("content-type") ?? "", response.headers.get("content-disposition"))
+      if (response.ok) return { ok: true, data, http }
+      const quoted = redact(typeof data === "string" ? data : JSON.stringify(data ?? "")).slice(0, ERROR_BODY_CHARS)
+      const suffix = quoted ? `: ${quoted}` : ""
+      if (response.status === 401 || response.status === 403) {
+        return toolError("connection_rejected", `${target} was refused with HTTP ${response.status}: check the connection's credential${suffix}`, {
+          status: response.status
+        })
+      }
+      return toolError("upstream_http_error", `HTTP ${response.status} from ${target}${suffix}`, {
+        status: response.status,
+        retryable: response.status === 429 || response.status >= 500
+      })
+    } catch (error) {
+      if (timeout.aborted) {
+        return toolError("upstream_timeout", `${target} did not answer within ${input.timeoutMs} ms`, { retryable: true })
+      }
+      if (input.signal?.aborted) return toolError("cancelled", `${target} was cancelled`)
+      return toolError("upstream_unreachable", `${target} could not be reached: ${redact(reason(error))}`, { retryable: true })
+    }
+  })
