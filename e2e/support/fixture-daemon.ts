@@ -1,5 +1,6 @@
 import { runCli } from "../../apps/local/src/main"
+import { openApiPlugin } from "../../packages/plugins/openapi/src/index"
 import { fixturePlugin } from "../../packages/testing/src/fixture-plugin"
 
-// The real daemon CLI with the test fixture plugin added, for end-to-end tests.
-runCli([fixturePlugin])
+// The real daemon CLI with the plugins it ships plus the test fixture plugin, for end-to-end tests.
+runCli([fixturePlugin, openApiPlugin])
