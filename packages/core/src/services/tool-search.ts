@@ -31,14 +31,15 @@ const STOP = new Set([
 /**
  * A light suffix stemmer, applied alike to tools and queries, so "repositories" and
  * "repository", "branches" and "branch", "starred" and "star", "created" and
- * "create" meet.
+ * "create", "invitation" and "invite" meet.
  */
 export const stem = (word: string): string => {
   let w = word
   if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`
   else if (w.length > 4 && /(ch|sh|x|ss|z)es$/.test(w)) w = w.slice(0, -2)
   else if (w.length > 3 && w.endsWith("s") && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1)
-  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3)
+  if (w.length > 8 && w.endsWith("ation")) w = w.slice(0, -5)
+  else if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3)
   else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2)
   if (w.length > 3 && /([bdglmnprt])\1$/.test(w)) w = w.slice(0, -1)
   if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1)

@@ -50,8 +50,8 @@ export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("execut
     const sql = yield* SqlClient.SqlClient
     let cached: ReadonlyMap<string, IntegrationRecord> | undefined
 
-    const load = Effect.fn("IntegrationsRepo.load")(function* () {
-      if (cached) return cached
+    const load = () => Effect.suspend(() => (cached ? Effect.succeed(cached) : loadRows))
+    const loadRows = Effect.gen(function* () {
       const rows = yield* orDieStorage(sql`SELECT * FROM integrations ORDER BY slug`.pipe(Effect.flatMap(decode)))
       const loaded = new Map(rows.map((row) => [row.slug, toRecord(row)]))
       cached = loaded
@@ -64,9 +64,7 @@ export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("execut
       return [...(yield* load()).values()]
     })
 
-    const get = Effect.fn("IntegrationsRepo.get")(function* (slug: string) {
-      return Option.fromNullable((yield* load()).get(slug))
-    })
+    const get = (slug: string) => Effect.map(load(), (rows) => Option.fromNullable(rows.get(slug)))
 
     const insert = Effect.fn("IntegrationsRepo.insert")(function* (record: IntegrationRecord) {
       yield* invalidate(orDieStorage(sql`INSERT INTO integrations ${sql.insert({

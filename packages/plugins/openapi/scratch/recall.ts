@@ -1,6 +1,6 @@
 import * as fs from "node:fs"
 import { Effect } from "effect"
-import { buildSearchIndex, runSearch } from "@executor/core"
+import { buildSearchIndex, builtinTools, runSearch, toolSummary } from "@executor/core"
 import { loadDocument } from "../src/document"
 import { compile } from "../src/compile"
 import { GITHUB_QUERIES as MAIN, GITHUB_HELD_OUT_QUERIES } from "../test/github-queries"
@@ -9,7 +9,7 @@ const text = fs.readFileSync("packages/plugins/openapi/node_modules/@octokit/ope
 const spec = compile(Effect.runSync(loadDocument(text)))
 const names = new Set(spec.tools.map((t) => t.name))
 for (const [, t] of GITHUB_QUERIES) if (!names.has(t)) console.log("MISSING", t)
-const index = buildSearchIndex(spec.tools.map((t) => ({ address: `tools.github.org.main.${t.name}`, owner: "org", integration: "github", connection: "main", name: t.name, pluginId: "openapi", description: t.description, requiresApproval: t.requiresApproval })))
+const index = buildSearchIndex([...builtinTools.map(toolSummary), ...spec.tools.map((t) => ({ address: `tools.github.org.main.${t.name}`, owner: "org", integration: "github", connection: "main", name: t.name, pluginId: "openapi", description: t.description, requiresApproval: t.requiresApproval }))])
 let hits = 0
 const times: number[] = []
 for (const [q, t] of GITHUB_QUERIES) {

@@ -15,12 +15,18 @@ export const redactor = (secrets: ReadonlyArray<string>) => {
 }
 
 const readLimited = async (response: Response) => {
-  const declared = Number(response.headers.get("content-length") ?? "0")
+  const length = response.headers.get("content-length")
+  const declared = Number(length ?? "0")
   if (declared > MAX_RESPONSE_BYTES) {
     await response.body?.cancel()
     return undefined
   }
   if (!response.body) return Buffer.alloc(0)
+  // A declared length within the bound is read in one go (much cheaper than iterating the stream).
+  if (length !== null && Number.isFinite(declared)) {
+    const bytes = Buffer.from(await response.arrayBuffer())
+    return bytes.length > MAX_RESPONSE_BYTES ? undefined : bytes
+  }
   const chunks: Array<Buffer> = []
   let size = 0
   for await (const chunk of response.body) {
@@ -88,8 +94,16 @@ export interface SendInput {
 export const send = (input: SendInput): Effect.Effect<ToolResult> =>
   Effect.promise(async (): Promise<ToolResult> => {
     const redact = redactor(input.secrets)
-    const timeout = AbortSignal.timeout(input.timeoutMs)
-    const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout
+    // One controller for both the deadline and the caller's cancel (cheaper than AbortSignal.timeout + any).
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, input.timeoutMs)
+    const cancel = () => controller.abort()
+    input.signal?.addEventListener("abort", cancel, { once: true })
+    const signal = controller.signal
     const target = `${input.init.method ?? "GET"} ${redact(input.url.split("?")[0] ?? input.url)}`
     try {
       const response = await fetch(input.url, { ...input.init, signal, redirect: "follow" })
@@ -112,10 +126,13 @@ export const send = (input: SendInput): Effect.Effect<ToolResult> =>
         retryable: response.status === 429 || response.status >= 500
       })
     } catch (error) {
-      if (timeout.aborted) {
+      if (timedOut) {
         return toolError("upstream_timeout", `${target} did not answer within ${input.timeoutMs} ms`, { retryable: true })
       }
       if (input.signal?.aborted) return toolError("cancelled", `${target} was cancelled`)
       return toolError("upstream_unreachable", `${target} could not be reached: ${redact(reason(error))}`, { retryable: true })
+    } finally {
+      clearTimeout(timer)
+      input.signal?.removeEventListener("abort", cancel)
     }
   })

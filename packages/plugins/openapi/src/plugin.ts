@@ -1,6 +1,6 @@
 import { HttpApi, HttpApiBuilder } from "@effect/platform"
 import {
-  Authorization,
+  type Authorization,
   Connections,
   type ExecutorPlugin,
   type IntegrationRecord,
