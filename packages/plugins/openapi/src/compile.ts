@@ -97,14 +97,14 @@ const identifier = (text: string, fallback: string) => {
   return id.length > 0 ? id : fallback
 }
 
-/** `get /pets/{petId}/photos` → `getPetsByPetIdPhotos`. */
+/** `get /v1/pets/{petId}/photos` → `getPetsByPetIdPhotos`. */
 const nameFromPath = (method: string, path: string) =>
   camel(
     [
       method,
       ...path
         .split("/")
-        .filter((s) => s.length > 0)
+        .filter((s) => s.length > 0 && !VERSIONISH.test(s))
         .map((s) => (s.startsWith("{") ? `by ${s.slice(1, -1)}` : s))
     ].join(" ")
   )

@@ -145,6 +145,35 @@ describe("OpenAPI plugin over HTTP", () => {
       )
     )
 
+    it.effect("detect recognises a URL that serves an OpenAPI document; baseUrl overrides the servers", () =>
+      withPetStore((store) =>
+        Effect.gen(function* () {
+          const api = yield* client
+          const found = yield* api.integrations.detect({ payload: { url: `${store.url}/openapi.yaml` } })
+          assert.deepStrictEqual(found, [{ kind: "openapi", confidence: "high", endpoint: `${store.url}/openapi.yaml`, name: "Pet Store", slug: "pet-store" }])
+          assert.deepStrictEqual(yield* api.integrations.detect({ payload: { url: `${store.url}/v1/ping` } }), [])
+
+          const elsewhere = petStoreDocument("http://127.0.0.1:9")
+          yield* api.openapi.addSpec({ payload: { slug: "moved", spec: { kind: "blob", value: elsewhere }, baseUrl: `${store.url}/v1` } })
+          yield* api.connections.create({ payload: { owner: "org", integration: "moved", name: "m", template: "apiKey", value: store.apiKey } })
+          const pinged = yield* call("moved.org.m.pets.listPhotos", { petId: "p" })
+          assert.isTrue(pinged.ok, JSON.stringify(pinged))
+          assert.strictEqual((yield* api.openapi.get({ path: { slug: "moved" } })).baseUrl, `${store.url}/v1`)
+        })
+      )
+    )
+
+    it.effect("a 65 MiB description is accepted, past the API's general 1 MiB body limit", () =>
+      Effect.gen(function* () {
+        const padding = "x".repeat(65 * 1024 * 1024)
+        const doc = JSON.stringify({ openapi: "3.0.3", info: { title: "Big", version: "1", "x-padding": padding }, paths: { "/a": { get: { responses: { "200": { description: "ok" } } } } } })
+        const added = yield* raw("POST", "/api/openapi/specs", { slug: "big", spec: { kind: "blob", value: doc } })
+        assert.deepStrictEqual([added.status, added.json], [201, { slug: "big", toolCount: 1 }])
+        const elsewhere = yield* raw("POST", "/api/policies", { pattern: "tools.*", action: "approve", owner: "org", padding: "x".repeat(2 * 1024 * 1024) })
+        assert.strictEqual(elsewhere.status, 413, "other routes keep the general limit")
+      })
+    )
+
     it.effect("bad input is a tagged 4xx that says what is wrong, and the server stays healthy", () =>
       Effect.gen(function* () {
         const api = yield* client
