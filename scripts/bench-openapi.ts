@@ -4,7 +4,8 @@
  * description of the APIs.guru directory (with a failure report), a tool call
  * against a loopback server compared with a raw request to it, and search
  * recall@3 and latency. Run with `pnpm bench:openapi` (or as part of `pnpm bench`).
- * `--directory-limit N` registers only the first N descriptions.
+ * `--directory-limit N` registers only the first N descriptions; `--only search|call|github|directory`
+ * runs one part.
  */
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -174,10 +175,12 @@ const main = async () => {
   const args = process.argv.slice(2)
   const limitAt = args.indexOf("--directory-limit")
   const limit = limitAt >= 0 ? Number(args[limitAt + 1]) : Number.POSITIVE_INFINITY
-  await search()
-  await toolCall()
-  await github()
-  await directory(limit)
+  const onlyAt = args.indexOf("--only")
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined
+  if (!only || only === "search") await search()
+  if (!only || only === "call") await toolCall()
+  if (!only || only === "github") await github()
+  if (!only || only === "directory") await directory(limit)
 }
 
 main().catch((error: unknown) => {

@@ -50,8 +50,7 @@ export class Integrations extends Effect.Service<Integrations>()("executor/core/
     })
 
     const list = Effect.fn("Integrations.list")(function* () {
-      const records = yield* repo.list()
-      return [builtinIntegration, ...records.map(publicView)]
+      return [builtinIntegration, ...(yield* repo.list())]
     })
 
     const get = Effect.fn("Integrations.get")(function* (slug: string) {

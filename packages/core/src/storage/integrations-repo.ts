@@ -39,35 +39,64 @@ const toRecord = (row: typeof Row.Type): IntegrationRecord => ({
 const decode = decodeRows(Row)
 const encodeAuth = Schema.encodeSync(JsonColumn(Schema.Array(AuthMethodDescriptor)))
 
+const PublicRow = Row.omit("config")
+
+const toPublic = (row: typeof PublicRow.Type): Integration => ({
+  slug: row.slug,
+  kind: row.kind,
+  name: row.name,
+  description: row.description,
+  displayUrl: row.display_url,
+  canRemove: row.can_remove,
+  canRefresh: row.can_refresh,
+  authMethods: row.auth_methods,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at
+})
+
+const decodePublic = decodeRows(PublicRow)
+
 /**
- * Integration rows, read through an in-memory copy: every tool call looks its
- * integration up, and a plugin's config can be megabytes of JSON (a compiled API
- * description) that must not be parsed per call. Each write drops the copy; this
- * process is the only writer of its database (the data-dir lock on the daemon).
+ * Integration rows. Whole records (with the plugin's config) are kept in memory once
+ * read: every tool call looks its integration up, and a config can be megabytes of
+ * JSON (a compiled API description) that must not be parsed per call. A write drops
+ * that row's copy; this process is the only writer of its database (the data-dir lock
+ * on the daemon). Listing reads only the public columns.
  */
 export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("executor/core/IntegrationsRepo", {
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    let cached: ReadonlyMap<string, IntegrationRecord> | undefined
+    const cached = new Map<string, IntegrationRecord>()
 
-    const load = () => Effect.suspend(() => (cached ? Effect.succeed(cached) : loadRows))
-    const loadRows = Effect.gen(function* () {
-      const rows = yield* orDieStorage(sql`SELECT * FROM integrations ORDER BY slug`.pipe(Effect.flatMap(decode)))
-      const loaded = new Map(rows.map((row) => [row.slug, toRecord(row)]))
-      cached = loaded
-      return loaded
-    })
-    const invalidate = <A, E, R>(write: Effect.Effect<A, E, R>) =>
-      Effect.ensuring(write, Effect.sync(() => (cached = undefined)))
+    const invalidate =
+      (slug: string) =>
+      <A, E, R>(write: Effect.Effect<A, E, R>) =>
+        Effect.ensuring(write, Effect.sync(() => cached.delete(slug)))
 
     const list = Effect.fn("IntegrationsRepo.list")(function* () {
-      return [...(yield* load()).values()]
+      const rows = yield* orDieStorage(
+        sql`SELECT slug, kind, name, description, display_url, can_remove, can_refresh, auth_methods, created_at, updated_at
+            FROM integrations ORDER BY slug`.pipe(Effect.flatMap(decodePublic))
+      )
+      return rows.map(toPublic)
     })
 
-    const get = (slug: string) => Effect.map(load(), (rows) => Option.fromNullable(rows.get(slug)))
+    const read = (slug: string) =>
+      Effect.map(orDieStorage(sql`SELECT * FROM integrations WHERE slug = ${slug}`.pipe(Effect.flatMap(decode))), (rows) => {
+        const record = rows[0] ? toRecord(rows[0]) : undefined
+        if (record) cached.set(slug, record)
+        return Option.fromNullable(record)
+      })
+
+    // Not Effect.fn: this runs for every tool call, and a traced function costs about 10 µs.
+    const get = (slug: string): Effect.Effect<Option.Option<IntegrationRecord>> =>
+      Effect.suspend(() => {
+        const hit = cached.get(slug)
+        return hit ? Effect.succeed(Option.some(hit)) : read(slug)
+      })
 
     const insert = Effect.fn("IntegrationsRepo.insert")(function* (record: IntegrationRecord) {
-      yield* invalidate(orDieStorage(sql`INSERT INTO integrations ${sql.insert({
+      yield* invalidate(record.slug)(orDieStorage(sql`INSERT INTO integrations ${sql.insert({
         slug: record.slug,
         kind: record.kind,
         name: record.name,
@@ -83,7 +112,7 @@ export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("execut
     })
 
     const update = Effect.fn("IntegrationsRepo.update")(function* (record: IntegrationRecord) {
-      yield* invalidate(orDieStorage(sql`UPDATE integrations SET ${sql.update({
+      yield* invalidate(record.slug)(orDieStorage(sql`UPDATE integrations SET ${sql.update({
         name: record.name,
         description: record.description,
         display_url: record.displayUrl,
@@ -94,7 +123,7 @@ export class IntegrationsRepo extends Effect.Service<IntegrationsRepo>()("execut
     })
 
     const remove = Effect.fn("IntegrationsRepo.remove")(function* (slug: string) {
-      yield* invalidate(orDieStorage(sql`DELETE FROM integrations WHERE slug = ${slug}`))
+      yield* invalidate(slug)(orDieStorage(sql`DELETE FROM integrations WHERE slug = ${slug}`))
     })
 
     return { list, get, insert, update, remove } as const
