@@ -4,6 +4,7 @@ import { type AnyPlugin, VERSION } from "@executor/core"
 import { Console, Effect } from "effect"
 import { defaultDataDir } from "./data-dir"
 import { describeTool, listExecutions, resume, runCode, searchTools, showExecution, tail } from "./client-commands"
+import { mcpStdio } from "./mcp-command"
 import { serve, StartupError } from "./serve"
 
 const HELP = `Executor ${VERSION}: governed access to many APIs for AI agents.
@@ -17,6 +18,7 @@ Usage:
   executor executions tail ID                  follow an execution's events until it ends
   executor tools search QUERY                  find tools the way agents do
   executor tools describe PATH                 a tool's TypeScript signature
+  executor mcp [--elicitation native]          MCP over stdio for the running daemon (for clients that launch a command)
   executor --version
   executor --help
 
@@ -51,7 +53,8 @@ export const cli = (argv: ReadonlyArray<string>, plugins: ReadonlyArray<AnyPlugi
             help: { type: "boolean", short: "h" },
             version: { type: "boolean", short: "v" },
             status: { type: "string" },
-            timeout: { type: "string" }
+            timeout: { type: "string" },
+            elicitation: { type: "string" }
           }
         }),
       catch: (error) => new StartupError({ message: `${error instanceof Error ? error.message : String(error)}\n\n${HELP}` })
@@ -80,6 +83,7 @@ export const cli = (argv: ReadonlyArray<string>, plugins: ReadonlyArray<AnyPlugi
     if (command === "executions" && sub === "tail") return yield* tail(target, arg)
     if (command === "tools" && sub === "search") return yield* searchTools(target, rest.slice(1).join(" "))
     if (command === "tools" && sub === "describe") return yield* describeTool(target, arg)
+    if (command === "mcp") return yield* mcpStdio(target, { nativeElicitation: parsed.values.elicitation === "native" })
     return yield* Effect.fail(new StartupError({ message: `Unknown command "${[command, ...rest].join(" ")}"\n\n${HELP}` }))
   })
 

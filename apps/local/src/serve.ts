@@ -2,6 +2,7 @@ import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { type AnyPlugin, coreLayer, type DatabaseConfig } from "@executor/core"
+import { mcpRouteLayer } from "@executor/mcp"
 import { bearerTokenAuth, httpAppLayer } from "@executor/server"
 import { Console, Context, Data, Effect, Layer, Redacted } from "effect"
 import { dataPaths, ensureDataDir, ensureToken } from "./data-dir"
@@ -77,7 +78,7 @@ export const serve = (options: ServeOptions) =>
       ? { kind: "pg", url: Redacted.make(options.databaseUrl) }
       : { kind: "sqlite", filename: paths.database }
 
-    const app = httpAppLayer({ plugins: options.plugins, auth: bearerTokenAuth(Redacted.make(token)) }).pipe(
+    const app = httpAppLayer({ plugins: options.plugins, auth: bearerTokenAuth(Redacted.make(token)), routes: [mcpRouteLayer("/mcp")] }).pipe(
       Layer.provide(
         coreLayer({ database, secretKeyFile: paths.secretKey, plugins: options.plugins, executions: executionLimitsFromEnv() })
       ),
@@ -91,7 +92,7 @@ export const serve = (options: ServeOptions) =>
       [
         `Data dir: ${paths.dataDir}`,
         `API token: in ${paths.token} (send it as "Authorization: Bearer <token>")`,
-        `Executor listening on ${base}/api (docs: ${base}/api/docs)`
+        `Executor listening on ${base}/api (docs: ${base}/api/docs, MCP: ${base}/mcp)`
       ].join("\n")
     )
     return yield* Effect.never

@@ -1,6 +1,6 @@
 import { HttpApi, HttpApiBuilder, HttpApiGroup } from "@effect/platform"
 import { type Authorization, CoreApi } from "@executor/api"
-import type { AnyPlugin } from "@executor/core"
+import type { AnyPlugin, CoreServices } from "@executor/core"
 import { Effect, Layer } from "effect"
 import { openApiLayer, swaggerLayer } from "./docs"
 import { type EdgeOptions, edgeMiddleware } from "./edge"
@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   readonly plugins: ReadonlyArray<AnyPlugin>
   readonly auth: Layer.Layer<Authorization>
   readonly edge?: Partial<EdgeOptions>
+  /** Routes outside the HttpApi (e.g. MCP at `/mcp`), mounted on the same router and edge. */
+  readonly routes?: ReadonlyArray<Layer.Layer<never, never, CoreServices | Authorization>>
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -66,8 +68,10 @@ export const httpAppLayer = (options: HttpAppOptions) => {
       bodyLimits: [...(options.edge?.bodyLimits ?? []), ...options.plugins.flatMap((p) => p.http?.bodyLimits ?? [])]
     })
   )
+  const routes = Layer.mergeAll(Layer.empty, ...(options.routes ?? []))
   return HttpApiBuilder.serve().pipe(
     Layer.provide(edge),
+    Layer.provide(routes),
     Layer.provide(swaggerLayer("/api/docs")),
     Layer.provide(openApiLayer("/api/openapi.json")),
     Layer.provide(apiLayer),

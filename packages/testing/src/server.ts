@@ -4,7 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
 import { type AnyPlugin, coreLayer, type DatabaseConfig, type ExecutionsOptions } from "@executor/core"
-import { bearerTokenAuth, httpAppLayer } from "@executor/server"
+import { bearerTokenAuth, httpAppLayer, type HttpAppOptions } from "@executor/server"
 import { Effect, Layer, Redacted } from "effect"
 import { fixturePlugin } from "./fixture-plugin"
 import { createTempDatabase } from "./postgres"
@@ -16,6 +16,8 @@ export interface TestServerOptions {
   readonly plugins?: ReadonlyArray<AnyPlugin>
   readonly secretKeyFile?: string
   readonly executions?: Partial<ExecutionsOptions>
+  /** Routes outside the HttpApi, such as MCP's. */
+  readonly routes?: HttpAppOptions["routes"]
 }
 
 /** A scratch directory removed when the scope closes. */
@@ -33,7 +35,8 @@ export const sqliteConfig = (dir: string): DatabaseConfig => ({ kind: "sqlite", 
 export const testServerLayer = (options: TestServerOptions) =>
   httpAppLayer({
     plugins: options.plugins ?? [fixturePlugin],
-    auth: bearerTokenAuth(Redacted.make(TEST_TOKEN))
+    auth: bearerTokenAuth(Redacted.make(TEST_TOKEN)),
+    ...(options.routes ? { routes: options.routes } : {})
   }).pipe(
     Layer.provideMerge(
       coreLayer({

@@ -1,0 +1,5 @@
+export * from "./backend"
+export * from "./http"
+export * from "./route"
+export * from "./server"
+export * from "./skills"
