@@ -1,11 +1,11 @@
 import {
   Connections,
   ExecutePayload,
-  type ExecutionResponse,
+  ExecutionResponse,
   Executions,
   Integrations
 } from "@executor/core"
-import { Effect, ParseResult, Runtime, Schema } from "effect"
+import { Effect, Either, ParseResult, Runtime, Schema } from "effect"
 
 export type ResumeAction = "accept" | "decline" | "cancel"
 
@@ -30,6 +30,9 @@ export interface ExecutorBackend {
 }
 
 const decodeExecute = Schema.decodeUnknown(ExecutePayload)
+const decodeResponse = Schema.decodeUnknownEither(ExecutionResponse)
+const ListedIntegrations = Schema.Array(Schema.Struct({ slug: Schema.String, name: Schema.String }))
+const ListedConnections = Schema.Array(Schema.Struct({ integration: Schema.String, owner: Schema.String, name: Schema.String }))
 
 const failure = (error: unknown): Outcome => ({
   ok: false,
@@ -104,8 +107,11 @@ export const httpBackend = (baseUrl: string, token: string): ExecutorBackend => 
     }
     return response.ok ? { ok: true, body: parsed } : { ok: false, message: messageOf(response.status, parsed, text) }
   }
-  const asOutcome = (r: { ok: true; body: unknown } | { ok: false; message: string }): Outcome =>
-    r.ok ? { ok: true, response: r.body as ExecutionResponse } : r
+  const asOutcome = (r: { ok: true; body: unknown } | { ok: false; message: string }): Outcome => {
+    if (!r.ok) return r
+    const decoded = decodeResponse(r.body)
+    return Either.isRight(decoded) ? { ok: true, response: decoded.right } : { ok: false, message: `The daemon's answer was not an execution response` }
+  }
   return {
     execute: async (code) => asOutcome(await call("POST", "/api/executions", { code })),
     resume: async (executionId, action, content) =>
@@ -115,8 +121,8 @@ export const httpBackend = (baseUrl: string, token: string): ExecutorBackend => 
     integrations: async () => {
       const [integrations, connections] = await Promise.all([call("GET", "/api/integrations"), call("GET", "/api/connections")])
       if (!integrations.ok || !connections.ok) return []
-      const list = Array.isArray(integrations.body) ? (integrations.body as Array<{ slug: string; name: string }>) : []
-      const conns = Array.isArray(connections.body) ? (connections.body as Array<{ integration: string; owner: string; name: string }>) : []
+      const list = Either.getOrElse(Schema.decodeUnknownEither(ListedIntegrations)(integrations.body), () => [])
+      const conns = Either.getOrElse(Schema.decodeUnknownEither(ListedConnections)(connections.body), () => [])
       return list.flatMap((i) => {
         const own = conns.filter((c) => c.integration === i.slug).map((c) => `${c.owner}.${c.name}`)
         return own.length > 0 ? [{ slug: i.slug, name: i.name, connections: own }] : []

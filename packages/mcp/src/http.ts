@@ -87,5 +87,12 @@ export const makeMcpHttpHandler = (options: McpHttpOptions) => {
     return transport.handleRequest(request, { parsedBody })
   }
 
-  return { handler, sessions: () => sessions.size }
+  /** Ends every session (their open streams too), so the HTTP server can shut down. */
+  const closeAll = async () => {
+    const open = [...sessions.values()]
+    sessions.clear()
+    await Promise.allSettled(open.map((s) => s.transport.close()))
+  }
+
+  return { handler, closeAll, sessions: () => sessions.size }
 }

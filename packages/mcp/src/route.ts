@@ -1,5 +1,5 @@
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Authorization, Connections, Executions, Integrations } from "@executor/core"
+import { Authorization, type Connections, type Executions, type Integrations } from "@executor/core"
 import { Effect, Redacted } from "effect"
 import { coreBackend } from "./backend"
 import { makeMcpHttpHandler, unauthorized } from "./http"
@@ -15,7 +15,9 @@ export const mcpRouteLayer = (path: `/${string}` = "/mcp") =>
     Effect.gen(function* () {
       const runtime = yield* Effect.runtime<Executions | Integrations | Connections>()
       const auth = yield* Authorization
-      const { handler } = makeMcpHttpHandler({ backend: coreBackend(runtime) })
+      const { handler, closeAll } = makeMcpHttpHandler({ backend: coreBackend(runtime) })
+      // Open session streams would otherwise hold the server open at shutdown.
+      yield* Effect.addFinalizer(() => Effect.promise(closeAll))
       const app = Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
         const token = BEARER.exec(request.headers.authorization ?? "")?.[1]?.trim() ?? ""
