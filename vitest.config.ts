@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ["./packages/testing/src/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    pool: "forks"
+    pool: "forks",
+    // One file at a time: the hostile suite measures /api/health latency, which a second
+    // CPU-heavy file on these two-core machines would distort.
+    fileParallelism: false
   }
 })
