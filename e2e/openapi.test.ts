@@ -40,7 +40,7 @@ describe("OpenAPI tools through the real daemon", () => {
       (await run(`return await tools.${address}(${JSON.stringify(args)})`, autoApprove)).structured.result as ToolResult
 
     const added = await call("POST", "/api/openapi/specs", { slug: "pets", spec: { kind: "url", url: `${store.url}/openapi.yaml` } })
-    assert.deepStrictEqual([added.status, added.body], [201, { slug: "pets", toolCount: 8 }])
+    assert.deepStrictEqual([added.status, added.body], [201, { slug: "pets", toolCount: 9 }])
     for (const [name, value] of [["main", store.apiKey], ["wrong", "wrong-key-value"]]) {
       const connected = await call("POST", "/api/connections", { owner: "org", integration: "pets", name, template: "apiKey", value })
       assert.strictEqual(connected.status, 201)

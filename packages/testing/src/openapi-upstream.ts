@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net"
  * description (YAML at /openapi.yaml, JSON at /openapi.json), requires an API key
  * in `X-API-Key`, and answers with what it received so tests can check the wire
  * format: path and array query parameters, JSON, form and multipart bodies, a
- * binary download, a slow route, an error that echoes the key, a 401.
+ * binary download, a slow route, a redirect, an error that echoes the key, a 401.
  */
 export interface PetStoreUpstream {
   readonly url: string
@@ -157,6 +157,14 @@ paths:
       summary: Always fails with a server error
       responses:
         '500': { description: Error }
+  /redirect:
+    get:
+      operationId: redirect
+      summary: Redirects to another URL
+      parameters:
+        - { name: to, in: query, required: true, schema: { type: string } }
+      responses:
+        '200': { description: OK, content: { application/json: { schema: { type: object } } } }
   /ping:
     get:
       operationId: ping
@@ -243,6 +251,10 @@ export const startPetStore = (options: { apiKey?: string } = {}): Promise<PetSto
       if (resource === "slow") {
         await new Promise((r) => setTimeout(r, Number(url.searchParams.get("ms") ?? "0")))
         return json(res, 200, { slept: true })
+      }
+      if (resource === "redirect") {
+        res.writeHead(302, { location: url.searchParams.get("to") ?? "/" })
+        return res.end()
       }
       if (resource === "fail") return json(res, 500, { message: `Internal failure while handling key ${apiKey}` })
       return json(res, 404, { message: "Not found" })

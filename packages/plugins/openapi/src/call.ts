@@ -79,10 +79,48 @@ const reason = (error: unknown) => {
 
 export interface SendInput {
   readonly url: string
-  readonly init: RequestInit
+  readonly init: RequestInit & { headers: Headers }
   readonly timeoutMs: number
   readonly signal: AbortSignal | undefined
   readonly secrets: ReadonlyArray<string>
+  /** Headers and query parameters that carry credentials: never sent to another origin. */
+  readonly credentialHeaders: ReadonlyArray<string>
+  readonly credentialQuery: ReadonlyArray<string>
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 5
+
+/**
+ * Follows redirects by hand: a hop to another origin (an API redirecting a download
+ * to a storage host, say) goes without the connection's credentials, which fetch
+ * would only strip from `Authorization`, not from an API-key header or query.
+ */
+const fetchFollowing = async (input: SendInput, signal: AbortSignal) => {
+  const origin = new URL(input.url).origin
+  let url = input.url
+  let init: RequestInit & { headers: Headers } = input.init
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(url, { ...init, signal, redirect: "manual" })
+    const location = response.headers.get("location")
+    if (!REDIRECTS.has(response.status) || !location || hop >= MAX_REDIRECTS) return response
+    await response.body?.cancel()
+    const next = new URL(location, url)
+    const headers = new Headers(init.headers)
+    let method = init.method ?? "GET"
+    let body = init.body
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+      method = "GET"
+      body = undefined
+      headers.delete("content-type")
+    }
+    if (next.origin !== origin) {
+      for (const name of input.credentialHeaders) headers.delete(name)
+      for (const name of input.credentialQuery) next.searchParams.delete(name)
+    }
+    url = next.toString()
+    init = { ...init, method, headers, ...(body === undefined ? { body: null } : { body }) }
+  }
 }
 
 /**
@@ -106,7 +144,7 @@ export const send = (input: SendInput): Effect.Effect<ToolResult> =>
     const signal = controller.signal
     const target = `${input.init.method ?? "GET"} ${redact(input.url.split("?")[0] ?? input.url)}`
     try {
-      const response = await fetch(input.url, { ...input.init, signal, redirect: "follow" })
+      const response = await fetchFollowing(input, signal)
       const bytes = await readLimited(response)
       if (bytes === undefined) {
         return toolError("response_too_large", `The response of ${target} is larger than ${MAX_RESPONSE_BYTES} bytes`, { status: response.status })

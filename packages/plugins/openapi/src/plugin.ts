@@ -263,6 +263,8 @@ export const openApiPlugin: ExecutorPlugin<typeof OpenApiGroup, Integrations | C
     return send({
       url: built.url,
       init: built.init,
+      credentialHeaders: built.credentialHeaders,
+      credentialQuery: built.credentialQuery,
       timeoutMs: ready.config.timeoutMs,
       signal,
       secrets: [...Object.values(connection.credentials), ...Object.values(opened.headers), ...Object.values(opened.queryParams)]

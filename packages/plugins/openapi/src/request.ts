@@ -4,7 +4,14 @@ import { isRecord } from "./document"
 
 /** A request ready for `fetch`, or the reason the arguments cannot make one. */
 export type BuiltRequest =
-  | { readonly ok: true; readonly url: string; readonly init: RequestInit & { headers: Headers } }
+  | {
+      readonly ok: true
+      readonly url: string
+      readonly init: RequestInit & { headers: Headers }
+      /** What carries credentials, so a redirect to another origin can leave it behind. */
+      readonly credentialHeaders: ReadonlyArray<string>
+      readonly credentialQuery: ReadonlyArray<string>
+    }
   | { readonly ok: false; readonly code: string; readonly message: string }
 
 export interface RequestContext {
@@ -207,5 +214,17 @@ export const buildRequest = (operation: CompiledOperation, args: unknown, ctx: R
   }
   if (!headers.has("accept")) headers.set("accept", "application/json, */*;q=0.8")
   const url = `${joinUrl(base, path)}${query.length > 0 ? `${path.includes("?") ? "&" : "?"}${query.join("&")}` : ""}`
-  return { ok: true, url, init: { method: operation.method, headers, ...(body !== undefined ? { body } : {}) } }
+  const scheme = operation.authenticated ? ctx.scheme : undefined
+  return {
+    ok: true,
+    url,
+    init: { method: operation.method, headers, ...(body !== undefined ? { body } : {}) },
+    credentialHeaders: [
+      "authorization",
+      "cookie",
+      ...Object.keys(ctx.headers),
+      ...(scheme?.kind === "apiKey" && scheme.in === "header" ? [scheme.name] : [])
+    ],
+    credentialQuery: [...Object.keys(ctx.queryParams), ...(scheme?.kind === "apiKey" && scheme.in === "query" ? [scheme.name] : [])]
+  }
 }

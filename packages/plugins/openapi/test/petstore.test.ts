@@ -1,3 +1,4 @@
+import * as http from "node:http"
 import * as net from "node:net"
 import { assert, describe, layer } from "@effect/vitest"
 import { type PetStoreUpstream, petStoreDocument, startPetStore } from "@executor/testing"
@@ -11,6 +12,21 @@ const freePort = () =>
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as net.AddressInfo
       server.close(() => resolve(port))
+    })
+  })
+
+/** A server that records the headers of each request it gets. */
+const startRecorder = () =>
+  new Promise<{ url: string; seen: Array<http.IncomingHttpHeaders>; close: () => Promise<void> }>((resolve) => {
+    const seen: Array<http.IncomingHttpHeaders> = []
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers)
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify({ landed: true }))
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      resolve({ url: `http://127.0.0.1:${port}`, seen, close: () => new Promise((done) => server.close(() => done())) })
     })
   })
 
@@ -28,13 +44,13 @@ const call = (address: string, args: unknown) =>
 
 describe("OpenAPI plugin over HTTP", () => {
   layer(openApiServer, { timeout: 120_000 })((it) => {
-    it.effect("registers a YAML description from a URL; the config never shows sealed values; calls reach the upstream", () =>
+    it.scoped("registers a YAML description from a URL; the config never shows sealed values; calls reach the upstream", () =>
       withPetStore((store) =>
         Effect.gen(function* () {
           const api = yield* client
           const preview = yield* api.openapi.preview({ payload: { spec: { kind: "url", url: `${store.url}/openapi.yaml` } } })
           assert.strictEqual(preview.title, "Pet Store")
-          assert.strictEqual(preview.operationCount, 8)
+          assert.strictEqual(preview.operationCount, 9)
           assert.deepStrictEqual(preview.authMethods.map((m) => m.template), ["apiKey", "none"])
           assert.deepStrictEqual([...preview.tags].sort(), ["pets", "photos"])
           assert.strictEqual((yield* api.integrations.list()).length, 1, "a preview stores nothing")
@@ -46,7 +62,7 @@ describe("OpenAPI plugin over HTTP", () => {
               headers: { "X-Extra": "extra-secret-value" }
             }
           })
-          assert.deepStrictEqual(added, { slug: "pets", toolCount: 8 })
+          assert.deepStrictEqual(added, { slug: "pets", toolCount: 9 })
           const config = yield* api.openapi.config({ path: { slug: "pets" } })
           assert.deepStrictEqual(config.headers, ["X-Extra"])
           assert.notInclude(JSON.stringify(config), "extra-secret-value")
@@ -54,7 +70,7 @@ describe("OpenAPI plugin over HTTP", () => {
           assert.strictEqual(detail.baseUrl, `${store.url}/v1`, "server variables take their defaults")
           assert.deepStrictEqual(
             detail.operations.map((o) => o.name).sort(),
-            ["fail.fail", "pets.addNote", "pets.createPet", "pets.listPhotos", "photos.downloadPhoto", "photos.uploadPhoto", "ping.ping", "slow.slow"]
+            ["fail.fail", "pets.addNote", "pets.createPet", "pets.listPhotos", "photos.downloadPhoto", "photos.uploadPhoto", "ping.ping", "redirect.redirect", "slow.slow"]
           )
 
           yield* api.connections.create({ payload: { owner: "org", integration: "pets", name: "main", template: "apiKey", value: store.apiKey } })
@@ -81,6 +97,16 @@ describe("OpenAPI plugin over HTTP", () => {
 
           const pinged = yield* call("pets.org.wrong.ping.ping", {})
           assert.deepStrictEqual([pinged.ok, pinged.data], [true, "pong"], "security: [] sends no key")
+
+          // Redirects: same origin keeps the key; another origin never sees it.
+          const landing = yield* Effect.acquireRelease(Effect.promise(() => startRecorder()), (r) => Effect.promise(() => r.close()))
+          const within = yield* call("pets.org.main.redirect.redirect", { to: `${store.url}/v1/pets/rex/photos?tags=z` })
+          assert.deepInclude(within.data as object, { petId: "rex", tags: ["z"] })
+          const away = yield* call("pets.org.main.redirect.redirect", { to: `${landing.url}/landing` })
+          assert.isTrue(away.ok)
+          assert.strictEqual(landing.seen.length, 1)
+          assert.isUndefined(landing.seen[0]?.["x-api-key"], "the API key stays with its origin")
+          assert.isUndefined(landing.seen[0]?.["x-extra"], "so do the registration's sealed headers")
 
           const unknownArg = yield* call("pets.org.main.pets.listPhotos", { petId: "rex", color: "red" })
           assert.strictEqual(unknownArg.error?.code, "invalid_arguments")
@@ -129,10 +155,10 @@ describe("OpenAPI plugin over HTTP", () => {
           yield* api.openapi.addSpec({ payload: { spec: { kind: "url", url: `${store.url}/openapi.yaml` }, slug: "again" } })
           yield* api.connections.create({ payload: { owner: "org", integration: "again", name: "c", template: "none" } })
           const same = yield* api.openapi.updateSpec({ path: { slug: "again" }, payload: {} })
-          assert.deepStrictEqual(same, { toolCount: 8, addedTools: [], removedTools: [] }, "names are stable across re-imports")
+          assert.deepStrictEqual(same, { toolCount: 9, addedTools: [], removedTools: [] }, "names are stable across re-imports")
           const smaller = petStoreDocument(store.url).replace(/ {2}\/slow:[\s\S]*?(?= {2}\/fail:)/, "  /slower:\n    get:\n      operationId: slower\n      responses:\n        '200': { description: OK }\n")
           const changed = yield* api.openapi.updateSpec({ path: { slug: "again" }, payload: { spec: { kind: "blob", value: smaller } } })
-          assert.deepStrictEqual(changed, { toolCount: 8, addedTools: ["slower.slower"], removedTools: ["slow.slow"] })
+          assert.deepStrictEqual(changed, { toolCount: 9, addedTools: ["slower.slower"], removedTools: ["slow.slow"] })
           const tools = yield* api.tools.list({ urlParams: { integration: "again" } })
           assert.isTrue(tools.some((t) => t.name === "slower.slower"))
           assert.isFalse(tools.some((t) => t.name === "slow.slow"))
