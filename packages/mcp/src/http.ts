@@ -87,8 +87,12 @@ export const makeMcpHttpHandler = (options: McpHttpOptions) => {
     return transport.handleRequest(request, { parsedBody })
   }
 
+  const sweeper = setInterval(() => sweep(Date.now()), Math.min(idleMs, 60_000))
+  sweeper.unref()
+
   /** Ends every session (their open streams too), so the HTTP server can shut down. */
   const closeAll = async () => {
+    clearInterval(sweeper)
     const open = [...sessions.values()]
     sessions.clear()
     await Promise.allSettled(open.map((s) => s.transport.close()))

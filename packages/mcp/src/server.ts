@@ -14,6 +14,9 @@ export interface McpServerOptions {
 const MAX_LISTED = 20
 const MAX_NAME = 60
 
+/** How long an inline approval question waits for the person. */
+const ELICITATION_TIMEOUT_MS = 15 * 60_000
+
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
 /** `execute`'s description: what it does, where the guide is, and what is connected (capped). */
@@ -62,21 +65,27 @@ export const makeMcpServer = async (backend: ExecutorBackend, options: McpServer
   const server = new McpServer({ name: "executor", version: VERSION }, { capabilities: { tools: {} } })
 
   /** Asks the person through the client, pause after pause, until the run ends or the client cannot ask. */
-  const askInline = async (first: Outcome): Promise<Outcome> => {
+  const askInline = async (first: Outcome, relatedRequestId: string | number): Promise<Outcome> => {
     let outcome = first
     for (let pending = approval(outcome); pending; pending = approval(outcome)) {
       if (!server.server.getClientCapabilities()?.elicitation) return outcome
       let action: ResumeAction
       try {
-        const answer = await server.server.elicitInput({
-          mode: "form",
-          message: `${pending.message}\n(execution ${pending.executionId})`,
-          requestedSchema: {
-            type: "object",
-            properties: { approve: { type: "boolean", title: "Approve this call", default: true } }
-          }
-        })
-        action = answer.action === "accept" ? (answer.content?.approve === false ? "decline" : "accept") : answer.action === "decline" ? "decline" : "cancel"
+        // Sent on the tool call's own stream (clients need not open another), with time for a person to decide.
+        const answer = await server.server.elicitInput(
+          {
+            mode: "form",
+            message: `${pending.message}\n(execution ${pending.executionId})`,
+            requestedSchema: {
+              type: "object",
+              properties: { approve: { type: "boolean", title: "Approve this call", default: true } }
+            }
+          },
+          { relatedRequestId, timeout: ELICITATION_TIMEOUT_MS }
+        )
+        // Dismissing the question leaves the execution paused, for resume later.
+        if (answer.action === "cancel") return outcome
+        action = answer.action === "accept" && answer.content?.approve !== false ? "accept" : "decline"
       } catch {
         // The client could not ask: the paused result tells the agent how to resume.
         return outcome
@@ -92,10 +101,10 @@ export const makeMcpServer = async (backend: ExecutorBackend, options: McpServer
       description: executeDescription(await backend.integrations().catch(() => [])),
       inputSchema: { code: z.string().min(1, "code must not be empty: send the program to run").describe("The TypeScript program to run") }
     },
-    async ({ code }) => {
+    async ({ code }, extra) => {
       if (code.trim().length === 0) return text("code must not be empty: send the program to run", true)
       const outcome = await backend.execute(code)
-      return toToolResult(options.nativeElicitation ? await askInline(outcome) : outcome)
+      return toToolResult(options.nativeElicitation ? await askInline(outcome, extra.requestId) : outcome)
     }
   )
 
@@ -122,9 +131,9 @@ export const makeMcpServer = async (backend: ExecutorBackend, options: McpServer
         content: z.unknown().optional().describe("Optional data for the decision")
       }
     },
-    async ({ executionId, action, content }) => {
+    async ({ executionId, action, content }, extra) => {
       const outcome = await backend.resume(executionId, action, content)
-      return toToolResult(options.nativeElicitation ? await askInline(outcome) : outcome)
+      return toToolResult(options.nativeElicitation ? await askInline(outcome, extra.requestId) : outcome)
     }
   )
 

@@ -146,10 +146,68 @@ describe("MCP over streamable HTTP", () => {
         })
         assert.deepInclude(declined.structuredContent as object, { status: "completed", result: "ToolCallDeclined" })
 
+        // Dismissing the question leaves the execution paused, for a later resume.
+        const dismissing = yield* connect({ query: "elicitation=native", elicit: () => ({ action: "cancel" }) })
+        const dismissed = yield* call(dismissing, "execute", { code: "return (await tools.shop.org.prod.orders.cancel({ message: 'd' })).data" })
+        assert.deepInclude(dismissed.structuredContent as object, { status: "paused" })
+
         // Without the query parameter the same client gets a paused result instead.
         const plain = yield* connect({ elicit: () => ({ action: "accept" }) })
         const paused = yield* call(plain, "execute", { code: "return (await tools.shop.org.prod.orders.cancel({ message: 'w' })).data" })
         assert.deepInclude(paused.structuredContent as object, { status: "paused" })
+      })
+    )
+
+    it.scoped("native elicitation is asked on the tool call's own stream: a client with no GET stream still gets it", () =>
+      Effect.gen(function* () {
+        yield* registerShop
+        const url = yield* mcpUrl
+        url.search = "elicitation=native"
+        const headers: Record<string, string> = {
+          authorization: `Bearer ${TEST_TOKEN}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream"
+        }
+        const post = (body: unknown) => Effect.promise(() => fetch(url, { method: "POST", headers, body: JSON.stringify(body) }))
+        const postAndRead = (body: unknown) => Effect.flatMap(post(body), (r) => Effect.promise(() => r.text()))
+        const init = yield* post({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: { protocolVersion: "2025-06-18", capabilities: { elicitation: {} }, clientInfo: { name: "raw", version: "1" } }
+        })
+        yield* Effect.promise(() => init.text())
+        headers["mcp-session-id"] = init.headers.get("mcp-session-id") ?? ""
+        headers["mcp-protocol-version"] = "2025-06-18"
+        yield* postAndRead({ jsonrpc: "2.0", method: "notifications/initialized" })
+        const response = yield* post({
+          jsonrpc: "2.0",
+          id: 2,
+          method: "tools/call",
+          params: { name: "execute", arguments: { code: "return (await tools.shop.org.prod.orders.cancel({ message: 'raw' })).data.echo" } }
+        })
+        assert.include(response.headers.get("content-type") ?? "", "text/event-stream")
+        const reader = response.body!.getReader()
+        const decoder = new TextDecoder()
+        let buffer = ""
+        const nextMessage = Effect.promise(async () => {
+          for (;;) {
+            const frame = /^data: (.+)$/m.exec(buffer)
+            if (frame) {
+              buffer = buffer.slice(buffer.indexOf(frame[0]) + frame[0].length)
+              return JSON.parse(frame[1] ?? "null") as { id?: number | string; method?: string; result?: { structuredContent?: unknown } }
+            }
+            const { value, done } = await reader.read()
+            if (done) throw new Error("stream ended")
+            buffer += decoder.decode(value)
+          }
+        })
+        const asked = yield* nextMessage.pipe(Effect.timeout("10 seconds"))
+        assert.strictEqual(asked.method, "elicitation/create")
+        yield* postAndRead({ jsonrpc: "2.0", id: asked.id, result: { action: "accept", content: { approve: true } } })
+        const done = yield* nextMessage.pipe(Effect.timeout("10 seconds"))
+        assert.deepInclude(done.result?.structuredContent as object, { status: "completed", result: { message: "raw" } })
+        yield* Effect.promise(() => reader.cancel())
       })
     )
 

@@ -106,6 +106,8 @@ export const OpenApiConfigView = Schema.Struct({
 export const UpdateSpecPayload = Schema.Struct({ spec: Schema.optional(SpecSource) })
 
 export const SpecUpdated = Schema.Struct({
+  /** Connections the new description affects: a template it dropped, tools that could not be refreshed. */
+  warnings: Schema.optional(Schema.Array(Schema.String)),
   toolCount: Schema.Number,
   addedTools: Schema.Array(Schema.String),
   removedTools: Schema.Array(Schema.String)

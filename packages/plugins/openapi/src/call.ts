@@ -10,20 +10,26 @@ export const DEFAULT_TIMEOUT_MS = 30_000
 
 /** Replaces every credential value in a text (and its URL-encoded form) with `[redacted]`. */
 export const redactor = (secrets: ReadonlyArray<string>) => {
-  const needles = [...new Set(secrets.flatMap((s) => (s.length >= 4 ? [s, encodeURIComponent(s)] : [])))].sort((a, b) => b.length - a.length)
+  const forms = (s: string) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]
+  const needles = [...new Set(secrets.flatMap((s) => (s.length >= 4 ? forms(s) : [])))].sort((a, b) => b.length - a.length)
   return (text: string) => needles.reduce((out, needle) => out.split(needle).join("[redacted]"), text)
 }
 
-const readLimited = async (response: Response) => {
+const readLimited = async (response: Response, method: string) => {
+  // These carry no body, whatever their content-length says.
+  if (method === "HEAD" || response.status === 204 || response.status === 304 || !response.body) {
+    await response.body?.cancel()
+    return Buffer.alloc(0)
+  }
   const length = response.headers.get("content-length")
   const declared = Number(length ?? "0")
   if (declared > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel()
+    await response.body.cancel()
     return undefined
   }
-  if (!response.body) return Buffer.alloc(0)
-  // A declared length within the bound is read in one go (much cheaper than iterating the stream).
-  if (length !== null && Number.isFinite(declared)) {
+  // A declared length within the bound is read in one go (much cheaper than iterating the stream),
+  // unless the body is compressed: then the length is the compressed one, and only the stream is bounded.
+  if (length !== null && Number.isFinite(declared) && !response.headers.has("content-encoding")) {
     const bytes = Buffer.from(await response.arrayBuffer())
     return bytes.length > MAX_RESPONSE_BYTES ? undefined : bytes
   }
@@ -39,7 +45,12 @@ const readLimited = async (response: Response) => {
 
 const fileName = (disposition: string | null) => {
   const match = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined
+  if (!match?.[1]) return undefined
+  try {
+    return decodeURIComponent(match[1])
+  } catch {
+    return match[1]
+  }
 }
 
 const SKIPPED_HEADERS = new Set(["set-cookie", "authorization", "proxy-authorization", "cookie"])
@@ -145,7 +156,7 @@ export const send = (input: SendInput): Effect.Effect<ToolResult> =>
     const target = `${input.init.method ?? "GET"} ${redact(input.url.split("?")[0] ?? input.url)}`
     try {
       const response = await fetchFollowing(input, signal)
-      const bytes = await readLimited(response)
+      const bytes = await readLimited(response, input.init.method ?? "GET")
       if (bytes === undefined) {
         return toolError("response_too_large", `The response of ${target} is larger than ${MAX_RESPONSE_BYTES} bytes`, { status: response.status })
       }

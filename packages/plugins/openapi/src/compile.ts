@@ -21,6 +21,8 @@ export interface CompiledParameter {
   readonly explode: boolean
   /** Serialized as JSON text (a parameter described by `content`). */
   readonly json?: boolean
+  /** Query values keep RFC 3986 reserved characters unescaped. */
+  readonly allowReserved?: boolean
 }
 
 export type BodyKind = "json" | "form" | "multipart" | "binary" | "text"
@@ -39,7 +41,10 @@ export interface CompiledOperation {
   readonly body?: CompiledBody
   /** `false` when the operation declares that it needs no authentication. */
   readonly authenticated: boolean
-  /** An operation-level server that replaces the document's. */
+  /**
+   * An operation- or path-level server (variables filled with their defaults; may be
+   * relative) that replaces the document's, unless the integration sets `baseUrl`.
+   */
   readonly server?: string
 }
 
@@ -149,11 +154,12 @@ const bodyKind = (mediaType: string): BodyKind => {
 /** Whether a response media type is read as a file value rather than JSON or text. */
 export const isBinaryMedia = (mediaType: string) => bodyKind(mediaType.split(";")[0]!.trim().toLowerCase()) === "binary"
 
-const SUCCESS = ["200", "201", "2XX", "2xx", "202", "203", "206", "default"]
+const SUCCESS = ["200", "201", "2XX", "2xx", "202", "203", "206"]
 
 const outputSchema = (doc: Json, table: SchemaTable, responses: unknown): unknown => {
   if (!isRecord(responses)) return undefined
-  const status = SUCCESS.find((s) => s in responses) ?? Object.keys(responses).find((s) => s.startsWith("2"))
+  const status =
+    SUCCESS.find((s) => s in responses) ?? Object.keys(responses).find((s) => s.startsWith("2")) ?? ("default" in responses ? "default" : undefined)
   if (status === undefined) return undefined
   const response = deref(doc, responses[status])
   const content = isRecord(response?.content) ? response.content : undefined
@@ -175,7 +181,8 @@ const compileOperation = (
   method: string,
   operation: Json,
   shared: ReadonlyArray<unknown>,
-  name: string
+  name: string,
+  context: { readonly pathServers: unknown; readonly keyParams: ReadonlySet<string>; readonly docSecurity: unknown }
 ) => {
   const byLocation = new Map<string, Json>()
   for (const raw of [...shared, ...(Array.isArray(operation.parameters) ? operation.parameters : [])]) {
@@ -183,7 +190,10 @@ const compileOperation = (
     if (!param || typeof param.name !== "string" || typeof param.in !== "string") continue
     if (!["path", "query", "header", "cookie"].includes(param.in)) continue
     if (param.in === "header" && IGNORED_HEADERS.has(param.name.toLowerCase())) continue
-    byLocation.set(`${param.in}:${param.name}`, param)
+    // An API key the description also lists as a parameter is filled from the connection, not by the agent.
+    if (context.keyParams.has(paramKey(param.in, param.name))) continue
+    // Header names are case-insensitive: an operation's `x-foo` replaces its path item's `X-Foo`.
+    byLocation.set(paramKey(param.in, param.name), param)
   }
   const properties: Json = {}
   const required: Array<string> = []
@@ -226,18 +236,20 @@ const compileOperation = (
       required: isRequired,
       style,
       explode: typeof param.explode === "boolean" ? param.explode : style === "form",
+      ...(param.allowReserved === true ? { allowReserved: true } : {}),
       ...(paramContent && !param.schema ? { json: true } : {})
     })
   }
 
-  const authenticated = !(Array.isArray(operation.security) && operation.security.length === 0)
+  const security = operation.security ?? context.docSecurity
+  const authenticated = !(Array.isArray(security) && security.length === 0)
   const summary = text(operation.summary)
   const details = text(operation.description)
   const description = truncate(
     [summary, details && details !== summary ? details : "", `${method.toUpperCase()} ${path}`].filter((s) => s).join("\n\n"),
     MAX_TOOL_DESCRIPTION
   )
-  const servers = Array.isArray(operation.servers) ? operation.servers.filter(isRecord) : []
+  const server = compileServers({ servers: operation.servers })[0] ?? compileServers({ servers: context.pathServers })[0]
   const compiled: CompiledOperation = {
     name,
     method: method.toUpperCase(),
@@ -245,7 +257,7 @@ const compileOperation = (
     parameters,
     ...(compiledBody ? { body: compiledBody } : {}),
     authenticated,
-    ...(servers[0] && typeof servers[0].url === "string" ? { server: servers[0].url } : {})
+    ...(server ? { server: fillServer(server) } : {})
   }
   const output = outputSchema(doc, table, operation.responses)
   const tool: ToolDefinition = {
@@ -326,6 +338,24 @@ const compileSecurity = (doc: Json) => {
   return { methods, uses }
 }
 
+/** `{var}`s of a server URL filled with their defaults. */
+export const fillServer = (server: ServerInfo) =>
+  server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => server.variables?.[name]?.default ?? whole)
+
+const paramKey = (location: string, name: string) => `${location}:${location === "header" ? name.toLowerCase() : name}`
+
+/** Where apiKey schemes put their key: parameters there are the connection's to fill. */
+const apiKeyParams = (doc: Json) => {
+  const components = isRecord(doc.components) ? doc.components : {}
+  const schemes = isRecord(components.securitySchemes) ? components.securitySchemes : {}
+  const keys = new Set<string>()
+  for (const raw of Object.values(schemes)) {
+    const scheme = deref(doc, raw)
+    if (scheme?.type === "apiKey" && typeof scheme.name === "string" && typeof scheme.in === "string") keys.add(paramKey(scheme.in, scheme.name))
+  }
+  return keys
+}
+
 const compileServers = (doc: Json): Array<ServerInfo> =>
   (Array.isArray(doc.servers) ? doc.servers : []).filter(isRecord).flatMap((server): Array<ServerInfo> => {
     if (typeof server.url !== "string") return []
@@ -354,6 +384,7 @@ export const compile = (doc: Json): CompiledSpec => {
   const operations: Array<CompiledOperation> = []
   const tools: Array<ToolDefinition> = []
   const tags = new Set<string>()
+  const keyParams = apiKeyParams(doc)
   for (const [path, rawItem] of Object.entries(isRecord(doc.paths) ? doc.paths : {})) {
     const item = deref(doc, rawItem)
     if (!item) continue
@@ -363,7 +394,11 @@ export const compile = (doc: Json): CompiledSpec => {
       if (!isRecord(operation)) continue
       for (const tag of Array.isArray(operation.tags) ? operation.tags : []) if (typeof tag === "string") tags.add(tag)
       const name = operationName(method, path, operation, used)
-      const { compiled, tool } = compileOperation(doc, table, path, method, operation, shared, name)
+      const { compiled, tool } = compileOperation(doc, table, path, method, operation, shared, name, {
+        pathServers: item.servers,
+        keyParams,
+        docSecurity: doc.security
+      })
       operations.push(compiled)
       tools.push(tool)
     }

@@ -65,6 +65,32 @@ export const fetchDocument = (url: string, userAgent: string) =>
     catch: (error) => new FetchFailed({ message: `Could not fetch ${url}: ${describeError(error)}` })
   })
 
+/** Whether a value reaches itself (only YAML aliases can do that; JSON never does). */
+const hasCycle = (root: unknown): boolean => {
+  const onPath = new Set<object>()
+  const done = new Set<object>()
+  const stack: Array<{ value: object; children: Array<unknown>; next: number }> = []
+  const enter = (value: unknown) => {
+    if (typeof value !== "object" || value === null || done.has(value)) return false
+    if (onPath.has(value)) return true
+    onPath.add(value)
+    stack.push({ value, children: Array.isArray(value) ? value : Object.values(value), next: 0 })
+    return false
+  }
+  if (enter(root)) return true
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!
+    if (top.next < top.children.length) {
+      if (enter(top.children[top.next++])) return true
+    } else {
+      stack.pop()
+      onPath.delete(top.value)
+      done.add(top.value)
+    }
+  }
+  return false
+}
+
 const YAML_OPTIONS = { maxAliasCount: 10_000, uniqueKeys: false } as const
 
 /** JSON or YAML text to a value; a YAML syntax error says where it is. */
@@ -80,7 +106,11 @@ export const parseText = (text: string): Effect.Effect<unknown, InvalidDocument>
       }
     }
     try {
-      return Effect.succeed<unknown>(parseYaml(text, YAML_OPTIONS))
+      const value: unknown = parseYaml(text, YAML_OPTIONS)
+      // YAML anchors can make a value contain itself; nothing downstream could walk it.
+      return hasCycle(value)
+        ? Effect.fail(new InvalidDocument({ message: "The YAML document refers to itself through an anchor (a cycle), which an OpenAPI description cannot do" }))
+        : Effect.succeed(value)
     } catch (error) {
       const message = error instanceof Error ? error.message.split("\n")[0] : String(error)
       return Effect.fail(new InvalidDocument({ message: `The document is neither valid JSON nor valid YAML: ${message}` }))
@@ -99,7 +129,11 @@ export const asOpenApi3 = (value: unknown): Effect.Effect<Json, InvalidDocument>
     if (!String(value.swagger).startsWith("2")) {
       return Effect.fail(new InvalidDocument({ message: `Swagger version ${String(value.swagger)} is not supported (2.0 is converted)` }))
     }
-    return Effect.succeed(convertSwagger2(value))
+    return Effect.try({
+      try: () => convertSwagger2(value),
+      catch: (error) =>
+        new InvalidDocument({ message: `The Swagger 2.0 description could not be converted: ${error instanceof Error ? error.message : String(error)}` })
+    })
   }
   const version = value.openapi
   if (typeof version !== "string") {

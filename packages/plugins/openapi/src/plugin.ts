@@ -207,10 +207,18 @@ const handlers = HttpApiBuilder.group(OpenApiOnly, "openapi", (h) =>
           const after = new Set(spec.tools.map((t) => t.name))
           const next: StoredConfig = { ...config, source: url ? { kind: "url", url } : { kind: "blob" }, openapi: versionOf(doc), spec }
           yield* integrations.replaceConfig(record.slug, { config: next, authMethods: spec.authMethods, ...(url ? { displayUrl: url } : {}) })
+          const warnings: Array<string> = []
+          const templates = new Set(spec.authMethods.map((m) => m.template))
           for (const c of yield* connections.list({ integration: record.slug })) {
-            yield* Effect.orDie(connections.refresh({ owner: c.owner, integration: c.integration, name: c.name }))
+            if (!templates.has(c.template)) {
+              warnings.push(`Connection ${c.owner}.${c.name} uses the auth template "${c.template}", which the new description does not have: recreate it`)
+            }
+            yield* connections.refresh({ owner: c.owner, integration: c.integration, name: c.name }).pipe(
+              Effect.catchAll((e) => Effect.sync(() => warnings.push(`Connection ${c.owner}.${c.name} kept its previous tools: ${e.message}`)))
+            )
           }
           return {
+            ...(warnings.length > 0 ? { warnings } : {}),
             toolCount: spec.tools.length,
             addedTools: [...after].filter((n) => !before.has(n)),
             removedTools: [...before].filter((n) => !after.has(n))
@@ -249,16 +257,33 @@ export const openApiPlugin: ExecutorPlugin<typeof OpenApiGroup, Integrations | C
     const ready = prepare(integration)
     const operation = ready?.operations.get(tool)
     if (!ready || !operation) return Effect.succeed(toolError("tool_not_found", `"${integration.slug}" has no operation "${tool}"`))
+    const scheme = ready.config.spec.schemes[connection.template]
+    if (!scheme) {
+      const known = Object.keys(ready.config.spec.schemes).join(", ")
+      return Effect.succeed(
+        toolError(
+          "connection_unavailable",
+          `The connection "${connection.name}" uses the auth template "${connection.template}", which the current description of "${integration.slug}" no longer has: recreate it with one of ${known}`
+        )
+      )
+    }
     ready.opened ??= { headers: unsealAll(ready.config.headers, unseal), queryParams: unsealAll(ready.config.queryParams, unseal) }
     const opened = ready.opened
-    const built = buildRequest(operation, args, {
-      baseUrl: ready.baseUrl,
-      headers: opened.headers,
-      queryParams: opened.queryParams,
-      scheme: ready.config.spec.schemes[connection.template],
-      credentials: connection.credentials,
-      userAgent: USER_AGENT
-    })
+    let built: ReturnType<typeof buildRequest>
+    try {
+      built = buildRequest(operation, args, {
+        baseUrl: ready.baseUrl,
+        baseUrlOverridden: ready.config.baseUrl !== null,
+        headers: opened.headers,
+        queryParams: opened.queryParams,
+        scheme,
+        credentials: connection.credentials,
+        userAgent: USER_AGENT
+      })
+    } catch {
+      // Whatever fetch's Headers or URL refused; its message may quote a value, so it is not repeated.
+      return Effect.succeed(toolError("invalid_arguments", `The arguments cannot be made into an HTTP request for ${operation.method} ${operation.path}`))
+    }
     if (!built.ok) return Effect.succeed(toolError(built.code, built.message))
     return send({
       url: built.url,
@@ -267,7 +292,14 @@ export const openApiPlugin: ExecutorPlugin<typeof OpenApiGroup, Integrations | C
       credentialQuery: built.credentialQuery,
       timeoutMs: ready.config.timeoutMs,
       signal,
-      secrets: [...Object.values(connection.credentials), ...Object.values(opened.headers), ...Object.values(opened.queryParams)]
+      secrets: [
+        ...Object.values(connection.credentials),
+        ...Object.values(opened.headers),
+        ...Object.values(opened.queryParams),
+        ...(scheme.kind === "basic"
+          ? [Buffer.from(`${connection.credentials.username ?? ""}:${connection.credentials.password ?? ""}`, "utf8").toString("base64")]
+          : [])
+      ]
     })
   },
   schemaDefinitions: (integration) => prepare(integration)?.config.spec.definitions ?? {}

@@ -1,5 +1,5 @@
 import type { CredentialValues } from "@executor/core"
-import type { CompiledOperation, CompiledParameter, SchemeUse, ServerInfo } from "./compile"
+import { type CompiledOperation, type CompiledParameter, fillServer, type SchemeUse, type ServerInfo } from "./compile"
 import { isRecord } from "./document"
 
 /** A request ready for `fetch`, or the reason the arguments cannot make one. */
@@ -16,6 +16,8 @@ export type BuiltRequest =
 
 export interface RequestContext {
   readonly baseUrl: string | undefined
+  /** The integration sets its own base URL: operation servers in the description are not used. */
+  readonly baseUrlOverridden?: boolean
   readonly headers: Readonly<Record<string, string>>
   readonly queryParams: Readonly<Record<string, string>>
   readonly scheme: SchemeUse | undefined
@@ -25,21 +27,22 @@ export interface RequestContext {
 
 const invalid = (message: string): BuiltRequest => ({ ok: false, code: "invalid_arguments", message })
 
-/** `{var}`s of a server URL filled with their defaults. */
-export const serverUrl = (server: ServerInfo) =>
-  server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => server.variables?.[name]?.default ?? whole)
+/** An absolute http(s) URL, or undefined (a template left unfilled, a placeholder host, no base for a relative one). */
+const absolute = (raw: string, base: string | undefined) => {
+  try {
+    const url = base ? new URL(raw, base) : new URL(raw)
+    return (url.protocol === "http:" || url.protocol === "https:") && !/[{}<>]/.test(decodeURI(url.href)) ? url.toString() : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** The base URL calls go to: the override, else the first server resolved against the document's URL. */
 export const resolveBaseUrl = (servers: ReadonlyArray<ServerInfo>, sourceUrl: string | undefined, override: string | undefined) => {
   if (override) return override
   const first = servers[0]
-  const raw = first ? serverUrl(first) : undefined
-  if (raw === undefined) return sourceUrl ? new URL("/", sourceUrl).toString() : undefined
-  try {
-    return new URL(raw).toString()
-  } catch {
-    return sourceUrl ? new URL(raw, sourceUrl).toString() : undefined
-  }
+  if (!first) return sourceUrl ? absolute("/", sourceUrl) : undefined
+  return absolute(fillServer(first), sourceUrl)
 }
 
 const scalar = (value: unknown): string =>
@@ -70,14 +73,19 @@ const pathValue = (param: CompiledParameter, value: unknown): string => {
 }
 
 /** Query pairs per `style` (form, spaceDelimited, pipeDelimited, deepObject) and `explode`. */
+/** With `allowReserved`, RFC 3986 reserved characters other than the query's own delimiters stay as they are. */
+const keepReserved = (encoded: string) => encoded.replace(/%(2F|3A|40|21|24|27|28|29|2A|2C|3B|3F|5B|5D)/gi, (m) => decodeURIComponent(m))
+
 const queryPairs = (param: CompiledParameter, value: unknown): Array<string> => {
   const { name, style, explode } = param
+  const encValue = param.allowReserved ? (v: string) => keepReserved(enc(v)) : enc
   if (param.json) return [`${enc(name)}=${enc(JSON.stringify(value))}`]
   if (Array.isArray(value)) {
-    const items = value.map((v) => enc(scalar(v)))
+    const items = value.map((v) => encValue(scalar(v)))
+    if (explode) return items.map((v) => `${enc(name)}=${v}`)
     if (style === "spaceDelimited") return [`${enc(name)}=${items.join("%20")}`]
     if (style === "pipeDelimited") return [`${enc(name)}=${items.join("|")}`]
-    return explode ? items.map((v) => `${enc(name)}=${v}`) : [`${enc(name)}=${items.join(",")}`]
+    return [`${enc(name)}=${items.join(",")}`]
   }
   if (isRecord(value)) {
     const entries = Object.entries(value)
@@ -85,7 +93,7 @@ const queryPairs = (param: CompiledParameter, value: unknown): Array<string> => 
     if (explode) return entries.map(([k, v]) => `${enc(k)}=${enc(scalar(v))}`)
     return [`${enc(name)}=${entries.map(([k, v]) => `${enc(k)},${enc(scalar(v))}`).join(",")}`]
   }
-  return [`${enc(name)}=${enc(scalar(value))}`]
+  return [`${enc(name)}=${encValue(scalar(value))}`]
 }
 
 const headerValue = (param: CompiledParameter, value: unknown) => {
@@ -141,18 +149,29 @@ const binaryBody = (value: unknown): string | Buffer => {
 
 const joinUrl = (base: string, path: string) => `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`
 
-const applyScheme = (ctx: RequestContext, headers: Headers, query: Array<string>, cookies: Array<string>) => {
+/** Visible ASCII and Latin-1 plus spaces and tabs: what an HTTP header value may hold. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/** Puts the connection's credential where its scheme says; false when it cannot go in a header. */
+const applyScheme = (ctx: RequestContext, headers: Headers, query: Array<string>, cookies: Array<string>): boolean => {
   const scheme = ctx.scheme
   const token = ctx.credentials.token ?? ""
-  if (!scheme || scheme.kind === "none") return
-  if (scheme.kind === "bearer") headers.set("authorization", `Bearer ${token}`)
-  else if (scheme.kind === "raw") headers.set("authorization", token)
-  else if (scheme.kind === "basic") {
+  if (!scheme || scheme.kind === "none") return true
+  const header = (name: string, value: string) => {
+    if (!HEADER_VALUE.test(value)) return false
+    headers.set(name, value)
+    return true
+  }
+  if (scheme.kind === "bearer") return header("authorization", `Bearer ${token}`)
+  if (scheme.kind === "raw") return header("authorization", token)
+  if (scheme.kind === "basic") {
     const pair = `${ctx.credentials.username ?? ""}:${ctx.credentials.password ?? ""}`
-    headers.set("authorization", `Basic ${Buffer.from(pair, "utf8").toString("base64")}`)
-  } else if (scheme.in === "header") headers.set(scheme.name, token)
-  else if (scheme.in === "query") query.push(`${enc(scheme.name)}=${enc(token)}`)
+    return header("authorization", `Basic ${Buffer.from(pair, "utf8").toString("base64")}`)
+  }
+  if (scheme.in === "header") return header(scheme.name, token)
+  if (scheme.in === "query") query.push(`${enc(scheme.name)}=${enc(token)}`)
   else cookies.push(`${scheme.name}=${enc(token)}`)
+  return true
 }
 
 /** Builds the HTTP request of one operation from a tool's flat arguments. */
@@ -169,7 +188,8 @@ export const buildRequest = (operation: CompiledOperation, args: unknown, ctx: R
   )
   if (missing.length > 0) return invalid(`Missing required argument${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`)
 
-  const base = operation.server && /^https?:/i.test(operation.server) ? operation.server : ctx.baseUrl
+  const own = operation.server && !ctx.baseUrlOverridden ? absolute(operation.server, ctx.baseUrl) : undefined
+  const base = own ?? ctx.baseUrl
   if (!base) {
     return { ok: false, code: "missing_base_url", message: "The description names no absolute server URL: set baseUrl on the integration" }
   }
@@ -178,18 +198,34 @@ export const buildRequest = (operation: CompiledOperation, args: unknown, ctx: R
   const cookies: Array<string> = []
   const headers = new Headers()
   headers.set("user-agent", ctx.userAgent)
-  for (const [name, value] of Object.entries(ctx.headers)) headers.set(name, value)
+  for (const [name, value] of Object.entries(ctx.headers)) if (HEADER_VALUE.test(value)) headers.set(name, value)
   for (const [name, value] of Object.entries(ctx.queryParams)) query.push(`${enc(name)}=${enc(value)}`)
 
+  const configuredQuery = new Set(Object.keys(ctx.queryParams))
   for (const param of operation.parameters) {
     const value = input[param.key]
     if (value === undefined) continue
-    if (param.in === "path") path = path.split(`{${param.name}}`).join(pathValue(param, value))
-    else if (param.in === "query") query.push(...queryPairs(param, value))
-    else if (param.in === "header") headers.set(param.name, headerValue(param, value))
-    else cookies.push(`${param.name}=${enc(param.json ? JSON.stringify(value) : scalar(value))}`)
+    if (param.in === "path") {
+      const segment = pathValue(param, value)
+      // "", "." and ".." would make the URL name another endpoint than this tool's.
+      if (segment === "" || segment === "." || segment === "..") return invalid(`"${param.key}" must not be empty, "." or ".."`)
+      path = path.split(`{${param.name}}`).join(segment)
+    } else if (param.in === "query") {
+      // Values configured on the integration are not the agent's to replace.
+      if (!configuredQuery.has(param.name)) query.push(...queryPairs(param, value))
+    } else if (param.in === "header") {
+      if (ctx.headers[param.name] !== undefined || Object.keys(ctx.headers).some((h) => h.toLowerCase() === param.name.toLowerCase())) continue
+      const text = headerValue(param, value)
+      if (!HEADER_VALUE.test(text)) return invalid(`"${param.key}" cannot be sent as an HTTP header: it holds a line break or a character outside Latin-1`)
+      headers.set(param.name, text)
+    } else {
+      const items = Array.isArray(value) ? value.map(scalar).join(",") : param.json ? JSON.stringify(value) : scalar(value)
+      cookies.push(`${param.name}=${enc(items)}`)
+    }
   }
-  if (operation.authenticated) applyScheme(ctx, headers, query, cookies)
+  if (operation.authenticated && !applyScheme(ctx, headers, query, cookies)) {
+    return { ok: false, code: "connection_unavailable", message: "The connection's credential cannot be sent as an HTTP header (it holds a line break or a character outside Latin-1): replace the connection" }
+  }
   if (cookies.length > 0) headers.set("cookie", cookies.join("; "))
 
   let body: string | Buffer | URLSearchParams | FormData | undefined

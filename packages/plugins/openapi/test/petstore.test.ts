@@ -162,6 +162,15 @@ describe("OpenAPI plugin over HTTP", () => {
           const tools = yield* api.tools.list({ urlParams: { integration: "again" } })
           assert.isTrue(tools.some((t) => t.name === "slower.slower"))
           assert.isFalse(tools.some((t) => t.name === "slow.slow"))
+          // A new description without the connection's auth template: the re-import says so, and calls say what to do.
+          yield* api.connections.create({ payload: { owner: "org", integration: "again", name: "keyed", template: "apiKey", value: store.apiKey } })
+          const rekeyed = petStoreDocument(store.url).replace("    apiKey:\n      type: apiKey\n      in: header\n      name: X-API-Key\n", "    token:\n      type: http\n      scheme: bearer\n")
+          const warned = yield* api.openapi.updateSpec({ path: { slug: "again" }, payload: { spec: { kind: "blob", value: rekeyed } } })
+          assert.deepStrictEqual(warned.warnings, ['Connection org.keyed uses the auth template "apiKey", which the new description does not have: recreate it'])
+          const orphaned = yield* call("again.org.keyed.pets.listPhotos", { petId: "a" })
+          assert.strictEqual(orphaned.error?.code, "connection_unavailable")
+          assert.include(orphaned.error?.message ?? "", "token")
+
           yield* api.openapi.remove({ path: { slug: "again" } })
           const gone = yield* raw("GET", "/api/openapi/integrations/again")
           assert.strictEqual(gone.status, 404)
@@ -212,6 +221,10 @@ describe("OpenAPI plugin over HTTP", () => {
         assert.strictEqual(brokenYaml.status, 400)
         assert.strictEqual(brokenYaml.json._tag, "InvalidOpenApiSpecError")
         assert.include(brokenYaml.json.message, "YAML")
+
+        const cyclic = yield* raw("POST", "/api/openapi/preview", { spec: { kind: "blob", value: "swagger: '2.0'\ninfo: &a\n  title: T\n  self: *a\npaths: {}\n" } })
+        assert.strictEqual(cyclic.status, 400)
+        assert.include(cyclic.json.message, "cycle")
 
         const oldVersion = yield* raw("POST", "/api/openapi/preview", { spec: { kind: "blob", value: { openapi: "4.0.0", paths: {} } } })
         assert.strictEqual(oldVersion.status, 400)

@@ -151,3 +151,80 @@ describe("compiling security schemes and names", () => {
     expect(compile(doc).tools.map((t) => t.name)).toEqual(spec.tools.map((t) => t.name))
   })
 })
+
+describe("review fixes: servers, keys, values that would change the request", () => {
+  const doc = {
+    openapi: "3.0.3",
+    info: { title: "S", version: "1" },
+    servers: [{ url: "https://api.example.com/v1" }],
+    components: { securitySchemes: { key: { type: "apiKey", in: "query", name: "appid" }, hdr: { type: "apiKey", in: "header", name: "X-Key" } } },
+    paths: {
+      "/upload": {
+        post: { operationId: "upload", servers: [{ url: "https://{region}.uploads.example.com", variables: { region: { default: "eu" } } }], responses: { "201": { description: "ok" } } }
+      },
+      "/mirror": { servers: [{ url: "/mirror-api" }], get: { operationId: "mirror", responses: { "204": { description: "none" }, default: { description: "error", content: { "application/json": { schema: { type: "object", properties: { error: { type: "string" } } } } } } } } },
+      "/weather": {
+        parameters: [{ name: "X-Trace", in: "header", schema: { type: "string" } }],
+        get: {
+          operationId: "weather",
+          parameters: [
+            { name: "q", in: "query", required: true, schema: { type: "string" } },
+            { name: "appid", in: "query", required: true, schema: { type: "string" } },
+            { name: "x-key", in: "header", required: true, schema: { type: "string" } },
+            { name: "x-trace", in: "header", required: true, schema: { type: "string" } },
+            { name: "path", in: "query", allowReserved: true, schema: { type: "string" } }
+          ],
+          responses: { "200": { description: "ok" } }
+        }
+      }
+    }
+  }
+  const spec = compile(doc)
+  const opOf = (name: string) => spec.operations.find((o) => o.name.endsWith(name))!
+
+  it("operation and path-item servers (templated or relative) are used unless the integration sets baseUrl", () => {
+    expect(built(opOf("upload"), {}, ctx({ baseUrl: "https://api.example.com/v1" })).url).toBe("https://eu.uploads.example.com/upload")
+    expect(built(opOf("mirror"), {}, ctx({ baseUrl: "https://api.example.com/v1" })).url).toBe("https://api.example.com/mirror-api/mirror")
+    const overridden = built(opOf("upload"), {}, ctx({ baseUrl: "https://ghe.acme.test/api", baseUrlOverridden: true }))
+    expect(overridden.url).toBe("https://ghe.acme.test/api/upload")
+  })
+
+  it("parameters that are the API key are the connection's, not the agent's; header names merge case-insensitively", () => {
+    const weather = spec.tools.find((t) => t.name.endsWith("weather"))!
+    expect(Object.keys(weather.inputSchema.properties as object).sort()).toEqual(["path", "q", "x-trace"])
+    const r = built(opOf("weather"), { q: "Paris", "x-trace": "t", path: "a/b:c" }, ctx({ scheme: { kind: "apiKey", in: "query", name: "appid" }, credentials: { token: "KEY" } }))
+    expect(r.url).toBe("https://api.example.com/v2/weather?q=Paris&path=a/b:c&appid=KEY")
+  })
+
+  it("a configured header or query value is never replaced by an argument", () => {
+    const operation = op({ parameters: [param("X-Tenant", "header", "simple", false), param("v", "query", "form", true)] })
+    const r = built(operation, { "X-Tenant": "evil", v: "9" }, ctx({ headers: { "x-tenant": "mine" }, queryParams: { v: "2" } }))
+    expect(r.init.headers.get("x-tenant")).toBe("mine")
+    expect(r.url).toBe("https://api.example.com/v2/things?v=2")
+  })
+
+  it("success output prefers any 2xx over default; document-level `security: []` sends no credential", () => {
+    expect(spec.tools.find((t) => t.name.endsWith("mirror"))?.outputSchema).toBeUndefined()
+    const open = compile({ ...doc, security: [] })
+    expect(open.operations.every((o) => !o.authenticated)).toBe(true)
+  })
+
+  it('path values "", "." and ".." and header values with line breaks are refused, without echoing the value', () => {
+    const operation = op({ path: "/users/{id}/profile", parameters: [{ ...param("id", "path", "simple", false), required: true }, param("X-Note", "header", "simple", false)] })
+    expect(buildRequest(operation, { id: ".." }, ctx())).toMatchObject({ ok: false, code: "invalid_arguments" })
+    expect(buildRequest(operation, { id: "" }, ctx())).toMatchObject({ ok: false, code: "invalid_arguments" })
+    const injected = buildRequest(operation, { id: "1", "X-Note": "a\r\nX-Evil: 1" }, ctx())
+    expect(injected).toMatchObject({ ok: false, code: "invalid_arguments" })
+    expect(JSON.stringify(injected)).not.toContain("X-Evil")
+    const badToken = buildRequest(op({}), {}, ctx({ scheme: { kind: "bearer" }, credentials: { token: "line1\nsecret" } }))
+    expect(badToken).toMatchObject({ ok: false, code: "connection_unavailable" })
+    expect(JSON.stringify(badToken)).not.toContain("secret")
+  })
+
+  it("spaceDelimited and pipeDelimited with explode repeat the parameter; cookie arrays are comma-joined", () => {
+    const operation = op({ parameters: [param("s", "query", "spaceDelimited", true), param("c", "cookie", "form", false)] })
+    const r = built(operation, { s: ["a", "b"], c: ["x", "y"] })
+    expect(r.url).toBe("https://api.example.com/v2/things?s=a&s=b")
+    expect(r.init.headers.get("cookie")).toBe("c=x%2Cy")
+  })
+})
