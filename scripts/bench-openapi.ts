@@ -69,10 +69,13 @@ const directory = async (limit: number) => {
     const id = path.relative(DIRECTORY, file).replace(/\.json$/, "")
     const r = await register(d, `d${i}`, fs.readFileSync(file, "utf8"))
     results.push({ id, ms: r.ms, status: r.status, ...(r.status === 201 ? {} : { error: r.body.slice(0, 500) }) })
-    if ((i + 1) % 250 === 0) console.log(`  … ${i + 1}/${files.length}`)
+    if ((i + 1) % 250 === 0) console.log(`  … ${i + 1}/${files.length} (daemon RSS ${rssMiB(d.child.pid!).toFixed(0)} MiB)`)
   }
   const total = performance.now() - started
+  // RSS a few seconds later, once the collector has had a chance to give memory back.
+  await new Promise((r) => setTimeout(r, 5_000))
   const rss = rssMiB(d.child.pid!)
+  const peak = peakMiB(d.child.pid!)
   await stop(d.child)
   const ok = results.filter((r) => r.status === 201)
   const failed = results.filter((r) => r.status !== 201)
@@ -81,7 +84,7 @@ const directory = async (limit: number) => {
   fs.mkdirSync(path.dirname(report), { recursive: true })
   fs.writeFileSync(report, JSON.stringify({ total: results.length, registered: ok.length, totalMs: Math.round(total), slowest, failures: failed }, null, 2))
   console.log(
-    `Directory: ${ok.length}/${results.length} registered (${((100 * ok.length) / results.length).toFixed(2)} %) in ${(total / 1000).toFixed(1)} s; daemon RSS after ${rss.toFixed(0)} MiB`
+    `Directory: ${ok.length}/${results.length} registered (${((100 * ok.length) / results.length).toFixed(2)} %) in ${(total / 1000).toFixed(1)} s; daemon RSS 5 s later ${rss.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB`
   )
   console.log(`  slowest: ${slowest.map((s) => `${s.id} ${s.ms.toFixed(0)} ms`).join(", ")}`)
   for (const f of failed) console.log(`  FAILED ${f.id}: ${f.status} ${f.error?.slice(0, 200)}`)
