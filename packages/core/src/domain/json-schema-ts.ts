@@ -3,9 +3,9 @@
  * people and agents. It covers the shapes tool schemas use; anything it does not
  * understand becomes `unknown` rather than a wrong type.
  */
-type Json = Readonly<Record<string, unknown>>
+import { isRecord } from "./json"
 
-const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
+type Json = Readonly<Record<string, unknown>>
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 const MAX_DEPTH = 12

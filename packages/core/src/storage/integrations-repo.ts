@@ -22,20 +22,6 @@ const Row = Schema.Struct({
   updated_at: BigIntColumn
 })
 
-const toRecord = (row: typeof Row.Type): IntegrationRecord => ({
-  slug: row.slug,
-  kind: row.kind,
-  name: row.name,
-  description: row.description,
-  displayUrl: row.display_url,
-  canRemove: row.can_remove,
-  canRefresh: row.can_refresh,
-  authMethods: row.auth_methods,
-  config: row.config,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at
-})
-
 const decode = decodeRows(Row)
 const encodeAuth = Schema.encodeSync(JsonColumn(Schema.Array(AuthMethodDescriptor)))
 
@@ -55,6 +41,8 @@ const toPublic = (row: typeof PublicRow.Type): Integration => ({
 })
 
 const decodePublic = decodeRows(PublicRow)
+
+const toRecord = (row: typeof Row.Type): IntegrationRecord => ({ ...toPublic(row), config: row.config })
 
 /**
  * Integration rows. Whole records (with the plugin's config) are kept in memory once

@@ -1,6 +1,7 @@
 import { toolError, type ToolResult } from "@executor/core"
 import { Effect } from "effect"
 import { isBinaryMedia } from "./compile"
+import { fetchFailureReason } from "./util"
 
 /** The most a response may carry before the call fails instead of filling memory. */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
@@ -79,13 +80,6 @@ const decodeBody = (bytes: Buffer, contentType: string, disposition: string | nu
     return { type: "file", ...(name ? { name } : {}), mimeType: mediaType, size: bytes.length, base64: bytes.toString("base64") }
   }
   return bytes.toString("utf8")
-}
-
-const reason = (error: unknown) => {
-  if (!(error instanceof Error)) return String(error)
-  const cause: unknown = error.cause
-  if (cause instanceof Error) return "code" in cause ? `${String(cause.code)}: ${cause.message}` : cause.message
-  return error.message
 }
 
 export interface SendInput {
@@ -179,7 +173,7 @@ export const send = (input: SendInput): Effect.Effect<ToolResult> =>
         return toolError("upstream_timeout", `${target} did not answer within ${input.timeoutMs} ms`, { retryable: true })
       }
       if (input.signal?.aborted) return toolError("cancelled", `${target} was cancelled`)
-      return toolError("upstream_unreachable", `${target} could not be reached: ${redact(reason(error))}`, { retryable: true })
+      return toolError("upstream_unreachable", `${target} could not be reached: ${redact(fetchFailureReason(error))}`, { retryable: true })
     } finally {
       clearTimeout(timer)
       input.signal?.removeEventListener("abort", cancel)

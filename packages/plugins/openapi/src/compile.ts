@@ -1,6 +1,9 @@
 import type { AuthMethodDescriptor, ToolDefinition } from "@executor/core"
-import { isRecord, type Json } from "./document"
+import { isRecord, type Json, text, truncate } from "./util"
 import { deref, FILE_SCHEMA, SchemaTable } from "./schemas"
+import { apiKeyParams, compileSecurity, paramKey, type SchemeUse } from "./security"
+
+export type { SchemeUse }
 
 /**
  * An OpenAPI 3 document compiled into what the plugin stores: the tool
@@ -53,14 +56,6 @@ export interface ServerInfo {
   readonly description?: string
   readonly variables?: Readonly<Record<string, { readonly default: string; readonly enum?: ReadonlyArray<string> }>>
 }
-
-/** How a connection's credential inputs reach the request, per auth template. */
-export type SchemeUse =
-  | { readonly kind: "apiKey"; readonly in: "header" | "query" | "cookie"; readonly name: string }
-  | { readonly kind: "bearer" }
-  | { readonly kind: "basic" }
-  | { readonly kind: "raw" }
-  | { readonly kind: "none" }
 
 export interface CompiledSpec {
   readonly title: string
@@ -131,8 +126,6 @@ const operationName = (method: string, path: string, operation: Json, used: Set<
   return name
 }
 
-const text = (u: unknown) => (typeof u === "string" ? u.trim() : "")
-const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s)
 
 const JSONISH = /json/i
 const preferBody = (types: ReadonlyArray<string>) =>
@@ -271,90 +264,10 @@ const compileOperation = (
   return { compiled, tool }
 }
 
-const templateName = (scheme: string, used: Set<string>) => {
-  let base = scheme.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^[^A-Za-z]+/, "").slice(0, 60)
-  if (base.length === 0) base = "auth"
-  let name = base
-  for (let i = 2; used.has(name); i++) name = `${base}${i}`
-  used.add(name)
-  return name
-}
-
-const BEARER = { in: "header" as const, name: "Authorization", format: "Bearer {token}" }
-
-const compileSecurity = (doc: Json) => {
-  const components = isRecord(doc.components) ? doc.components : {}
-  const schemes = isRecord(components.securitySchemes) ? components.securitySchemes : {}
-  const methods: Array<AuthMethodDescriptor> = []
-  const uses: Record<string, SchemeUse> = {}
-  const used = new Set<string>(["none"])
-  for (const [schemeName, raw] of Object.entries(schemes)) {
-    const scheme = deref(doc, raw)
-    if (!scheme) continue
-    const template = templateName(schemeName, used)
-    const description = text(scheme.description)
-    const label = (fallback: string) => truncate(description || fallback, 200)
-    if (scheme.type === "apiKey" && typeof scheme.name === "string" && ["header", "query", "cookie"].includes(String(scheme.in))) {
-      const location = scheme.in as "header" | "query" | "cookie"
-      methods.push({ kind: "apikey", template, label: label(`API key in ${location} "${scheme.name}"`), inputs: ["token"], placements: [{ in: location, name: scheme.name }] })
-      uses[template] = { kind: "apiKey", in: location, name: scheme.name }
-    } else if (scheme.type === "http" && String(scheme.scheme).toLowerCase() === "bearer") {
-      methods.push({ kind: "apikey", template, label: label("Bearer token"), inputs: ["token"], placements: [BEARER] })
-      uses[template] = { kind: "bearer" }
-    } else if (scheme.type === "http" && String(scheme.scheme).toLowerCase() === "basic") {
-      methods.push({
-        kind: "apikey",
-        template,
-        label: label("HTTP basic: a username and a password"),
-        inputs: ["username", "password"],
-        placements: [{ in: "header", name: "Authorization", format: "Basic base64({username}:{password})" }]
-      })
-      uses[template] = { kind: "basic" }
-    } else if (scheme.type === "http") {
-      methods.push({ kind: "header", template, label: label(`HTTP ${String(scheme.scheme)}: the whole Authorization value`), inputs: ["token"], placements: [{ in: "header", name: "Authorization", format: "{token}" }] })
-      uses[template] = { kind: "raw" }
-    } else if (scheme.type === "oauth2" || scheme.type === "openIdConnect") {
-      methods.push({
-        kind: "oauth",
-        template,
-        label: label(scheme.type === "oauth2" ? "OAuth 2 (give an access token until the OAuth flow is supported)" : "OpenID Connect (give an access token)"),
-        inputs: ["token"],
-        placements: [BEARER],
-        oauth: {
-          type: scheme.type,
-          ...(isRecord(scheme.flows) ? { flows: scheme.flows } : {}),
-          ...(typeof scheme.openIdConnectUrl === "string" ? { openIdConnectUrl: scheme.openIdConnectUrl } : {})
-        }
-      })
-      uses[template] = { kind: "bearer" }
-    }
-  }
-  if (methods.length === 0) {
-    methods.push({ kind: "apikey", template: "bearer", label: "Bearer token (the description declares no security scheme)", inputs: ["token"], placements: [BEARER] })
-    uses.bearer = { kind: "bearer" }
-  }
-  methods.push({ kind: "none", template: "none", label: "No authentication", inputs: [] })
-  uses.none = { kind: "none" }
-  return { methods, uses }
-}
-
 /** `{var}`s of a server URL filled with their defaults. */
 export const fillServer = (server: ServerInfo) =>
   server.url.replace(/\{([^}]+)\}/g, (whole, name: string) => server.variables?.[name]?.default ?? whole)
 
-const paramKey = (location: string, name: string) => `${location}:${location === "header" ? name.toLowerCase() : name}`
-
-/** Where apiKey schemes put their key: parameters there are the connection's to fill. */
-const apiKeyParams = (doc: Json) => {
-  const components = isRecord(doc.components) ? doc.components : {}
-  const schemes = isRecord(components.securitySchemes) ? components.securitySchemes : {}
-  const keys = new Set<string>()
-  for (const raw of Object.values(schemes)) {
-    const scheme = deref(doc, raw)
-    if (scheme?.type === "apiKey" && typeof scheme.name === "string" && typeof scheme.in === "string") keys.add(paramKey(scheme.in, scheme.name))
-  }
-  return keys
-}
 
 const compileServers = (doc: Json): Array<ServerInfo> =>
   (Array.isArray(doc.servers) ? doc.servers : []).filter(isRecord).flatMap((server): Array<ServerInfo> => {

@@ -1,10 +1,8 @@
 import { Data, Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 import { convertSwagger2 } from "./swagger2"
+import { fetchFailureReason, isRecord, type Json } from "./util"
 
-export type Json = Record<string, unknown>
-
-export const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** The document could be read but is not an OpenAPI description we can use. */
 export class InvalidDocument extends Data.TaggedError("InvalidDocument")<{ readonly message: string }> {}
@@ -16,13 +14,8 @@ export class FetchFailed extends Data.TaggedError("FetchFailed")<{ readonly mess
 export const MAX_DOCUMENT_BYTES = 128 * 1024 * 1024
 const FETCH_TIMEOUT_MS = 30_000
 
-const describeError = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error)
-  const cause: unknown = error.cause
-  const code = cause instanceof Error && "code" in cause ? String(cause.code) : undefined
-  if (error.name === "TimeoutError") return `no answer within ${FETCH_TIMEOUT_MS / 1000} s`
-  return code ? `${code}${cause instanceof Error && cause.message ? ` (${cause.message})` : ""}` : error.message
-}
+const describeError = (error: unknown): string =>
+  error instanceof Error && error.name === "TimeoutError" ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : fetchFailureReason(error)
 
 /** Fetches a document as text, refusing non-HTTP URLs, error statuses and oversized bodies. */
 export const fetchDocument = (url: string, userAgent: string) =>

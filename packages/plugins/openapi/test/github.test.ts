@@ -1,12 +1,10 @@
 import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect } from "effect"
+import { GITHUB_DESCRIPTION } from "./corpora"
 import { GITHUB_HELD_OUT_QUERIES, GITHUB_QUERIES } from "./github-queries"
 import { client, openApiServer, resultOf, run } from "./support"
 
-const require = createRequire(import.meta.url)
-export const GITHUB_DESCRIPTION = require.resolve("@octokit/openapi/generated/api.github.com.json")
 
 /** Runs every query through `tools.search` in one execution and returns the top 3 of each. */
 const topThree = (queries: ReadonlyArray<readonly [string, string]>) =>
